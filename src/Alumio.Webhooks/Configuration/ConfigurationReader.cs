@@ -1,0 +1,126 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Alumio.Webhooks.Configuration;
+
+/// <summary>Reads the <c>Alumio</c> configuration section into definitions, recording every structural problem.</summary>
+internal static class ConfigurationReader
+{
+    private static readonly string[] RootKeys = ["Webhooks", "Incoming", "Outgoing", "Routes"];
+    private static readonly string[] WebhookKeys = ["Incoming", "Validators"];
+    private static readonly string[] IncomingKeys = ["Parser", "PatternToItems"];
+    private static readonly string[] RouteKeys = ["Incoming", "Outgoing", "Transformers"];
+
+    public static void Read(IConfiguration root, AlumioWebhooksSetup setup, AlumioWebhooksSetup into, ICollection<string> errors)
+    {
+        CheckKeys(root, RootKeys, "the Alumio section", errors);
+
+        foreach (var section in root.GetSection("Webhooks").GetChildren())
+        {
+            CheckKeys(section, WebhookKeys, "a webhook", errors);
+            var definition = new WebhookDefinition(section.Key, section.Path);
+            definition.Incoming.AddRange(ReadStrings(section.GetSection("Incoming"), errors));
+            foreach (var item in ReadList(section.GetSection("Validators"), errors))
+            {
+                definition.Validators.Add(Recipe.FromPrototype(item, "validator", setup.ValidatorPrototypes));
+            }
+
+            into.Webhooks.Add(definition);
+        }
+
+        foreach (var section in root.GetSection("Incoming").GetChildren())
+        {
+            CheckKeys(section, IncomingKeys, "an incoming", errors);
+            var definition = new IncomingDefinition(section.Key, section.Path);
+            var parser = section.GetSection("Parser");
+            if (parser.Exists())
+            {
+                definition.Parser = Recipe.FromPrototype(parser, "parser", setup.ParserPrototypes);
+            }
+
+            definition.Pattern = ReadString(section.GetSection("PatternToItems"), errors);
+            into.Incoming.Add(definition);
+        }
+
+        foreach (var section in root.GetSection("Outgoing").GetChildren())
+        {
+            into.Outgoing.Add(new OutgoingDefinition(section.Key, section.Path)
+            {
+                Outgoing = Recipe.FromPrototype(section, "outgoing", setup.OutgoingPrototypes),
+            });
+        }
+
+        foreach (var section in root.GetSection("Routes").GetChildren())
+        {
+            CheckKeys(section, RouteKeys, "a route", errors);
+            var definition = new RouteDefinition(section.Key, section.Path)
+            {
+                Incoming = ReadString(section.GetSection("Incoming"), errors),
+                Outgoing = ReadString(section.GetSection("Outgoing"), errors),
+            };
+            foreach (var item in ReadList(section.GetSection("Transformers"), errors))
+            {
+                definition.Transformers.Add(Recipe.FromPrototype(item, "transformer", setup.TransformerPrototypes));
+            }
+
+            into.Routes.Add(definition);
+        }
+    }
+
+    private static void CheckKeys(IConfiguration section, string[] known, string what, ICollection<string> errors)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            if (!known.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{child.Path} is not a setting of {what}; expected {string.Join(", ", known)}.");
+            }
+        }
+    }
+
+    private static string? ReadString(IConfigurationSection section, ICollection<string> errors)
+    {
+        if (section.Value is null && section.GetChildren().Any())
+        {
+            errors.Add($"{section.Path} must be a single value.");
+        }
+
+        return section.Value;
+    }
+
+    private static IEnumerable<string> ReadStrings(IConfigurationSection section, ICollection<string> errors)
+    {
+        if (section.Value is not null)
+        {
+            return [section.Value];
+        }
+
+        return ReadList(section, errors).Select(item =>
+        {
+            if (item.Value is null)
+            {
+                errors.Add($"{item.Path} must be a single value.");
+            }
+
+            return item.Value ?? string.Empty;
+        }).Where(value => value.Length > 0).ToList();
+    }
+
+    private static IEnumerable<IConfigurationSection> ReadList(IConfigurationSection section, ICollection<string> errors)
+    {
+        var items = section.GetChildren().ToList();
+        if (section.Value is not null && section.Value.Length > 0)
+        {
+            errors.Add($"{section.Path} must be a list.");
+            return [];
+        }
+
+        if (items.Exists(item => !int.TryParse(item.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _)))
+        {
+            errors.Add($"{section.Path} must be a list ([ ... ]), not an object.");
+            return [];
+        }
+
+        return items.OrderBy(item => int.Parse(item.Key, CultureInfo.InvariantCulture));
+    }
+}

@@ -1,0 +1,53 @@
+using Alumio.Webhooks.Parsing;
+using Alumio.Webhooks.Splitting;
+
+namespace Alumio.Webhooks.Configuration;
+
+/// <summary>Declares an incoming in code.</summary>
+public sealed class IncomingBuilder
+{
+    private readonly IncomingDefinition _definition;
+
+    internal IncomingBuilder(IncomingDefinition definition) => _definition = definition;
+
+    /// <summary>Parses bodies as JSON (the <c>json</c> parser).</summary>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder ParseJson() => Parse(new JsonParser());
+
+    /// <summary>Parses bodies as XML (the <c>xml</c> parser).</summary>
+    /// <param name="readMethod">How the body is read.</param>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder ParseXml(XmlReadMethod readMethod = XmlReadMethod.WholeFile) => Parse(new XmlParser(readMethod));
+
+    /// <summary>Parses bodies with a parser of your own.</summary>
+    /// <param name="parser">The parser.</param>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder Parse(IParser parser)
+    {
+        ArgumentNullException.ThrowIfNull(parser);
+        _definition.Parser = Recipe.FromCode<IParser>($"incoming '{_definition.Identifier}' parser", _ => parser);
+        return this;
+    }
+
+    /// <summary>Splits each document into items by an Alumio pattern such as <c>shipments.shipment</c>.</summary>
+    /// <param name="pattern">The pattern; compiled and checked at start-up.</param>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder PatternToItems(string pattern)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        _definition.Pattern = pattern;
+        _definition.Splitter = null;
+        return this;
+    }
+
+    /// <summary>Splits each document with a splitter of your own.</summary>
+    /// <param name="splitter">The splitter.</param>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder SplitWith(IItemSplitter splitter)
+    {
+        ArgumentNullException.ThrowIfNull(splitter);
+        _definition.Pattern = null;
+        _definition.Splitter = Recipe.FromCode<IItemSplitter>($"incoming '{_definition.Identifier}' splitter", _ => splitter);
+        return this;
+    }
+}

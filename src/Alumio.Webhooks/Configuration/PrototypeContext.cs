@@ -1,0 +1,146 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Alumio.Webhooks.Configuration;
+
+/// <summary>
+/// What a prototype factory gets: its configuration section, read through methods that record every
+/// missing or bad setting, and the application's services.
+/// </summary>
+/// <remarks>
+/// Keys that the factory never reads are reported as unknown once it returns, so a typo in a setting
+/// stops start-up instead of being ignored. When any setting is missing or bad, the component is
+/// dropped and all problems are listed together.
+/// </remarks>
+public sealed class PrototypeContext
+{
+    private readonly IConfigurationSection _section;
+    private readonly HashSet<string> _readKeys = new(StringComparer.OrdinalIgnoreCase) { "Prototype" };
+    private readonly List<string> _errors = [];
+
+    internal PrototypeContext(IConfigurationSection section, string prototype, IServiceProvider services)
+    {
+        _section = section;
+        Prototype = prototype;
+        Services = services;
+    }
+
+    /// <summary>Gets the prototype name the component was configured with.</summary>
+    public string Prototype { get; }
+
+    /// <summary>Gets the configuration path of the component, for messages.</summary>
+    public string Path => _section.Path;
+
+    /// <summary>Gets the application's services.</summary>
+    public IServiceProvider Services { get; }
+
+    internal IReadOnlyList<string> Errors => _errors;
+
+    /// <summary>Reads an optional string setting.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <returns>The value, or <see langword="null"/> when not set.</returns>
+    public string? GetString(string key)
+    {
+        var child = Read(key);
+        if (child.Value is null && child.GetChildren().Any())
+        {
+            AddError(key, "must be a single value, not a list or object");
+        }
+
+        return child.Value;
+    }
+
+    /// <summary>Reads a required, non-empty string setting; records an error when it is missing.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <returns>The value, or an empty string when missing (the component is then dropped).</returns>
+    public string GetRequiredString(string key)
+    {
+        var value = GetString(key);
+        if (string.IsNullOrEmpty(value))
+        {
+            AddError(key, "is required");
+            return string.Empty;
+        }
+
+        return value;
+    }
+
+    /// <summary>Reads an optional enum setting by its case-insensitive name.</summary>
+    /// <typeparam name="TEnum">The enum type.</typeparam>
+    /// <param name="key">The setting's key.</param>
+    /// <param name="defaultValue">The value when the setting is absent.</param>
+    /// <returns>The value; <paramref name="defaultValue"/> when absent or invalid (invalid is recorded).</returns>
+    public TEnum GetEnum<TEnum>(string key, TEnum defaultValue)
+        where TEnum : struct, Enum
+    {
+        var text = GetString(key);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
+            && Enum.TryParse<TEnum>(text, ignoreCase: true, out var value))
+        {
+            return value;
+        }
+
+        AddError(key, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<TEnum>())}");
+        return defaultValue;
+    }
+
+    /// <summary>Reads an optional list of strings; a single value is a list of one.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <returns>The values; empty when not set.</returns>
+    public IReadOnlyList<string> GetStrings(string key)
+    {
+        var child = Read(key);
+        if (child.Value is not null)
+        {
+            return [child.Value];
+        }
+
+        var values = new List<string>();
+        foreach (var item in child.GetChildren())
+        {
+            if (item.Value is null)
+            {
+                AddError($"{key}:{item.Key}", "must be a single value");
+            }
+            else
+            {
+                values.Add(item.Value);
+            }
+        }
+
+        return values;
+    }
+
+    /// <summary>Gets a child section for settings with structure of their own; its keys are not checked.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <returns>The section, which may not exist.</returns>
+    public IConfigurationSection GetSection(string key) => Read(key);
+
+    /// <summary>Records a problem with a setting.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <param name="message">What is wrong, without echoing a secret.</param>
+    public void AddError(string key, string message) => _errors.Add($"{_section.Path}:{key} {message}.");
+
+    internal void CheckUnknownKeys()
+    {
+        foreach (var child in _section.GetChildren())
+        {
+            if (!_readKeys.Contains(child.Key))
+            {
+                _errors.Add($"{child.Path} is not a setting of prototype '{Prototype}'.");
+            }
+        }
+    }
+
+    private IConfigurationSection Read(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        _readKeys.Add(key);
+        return _section.GetSection(key);
+    }
+}

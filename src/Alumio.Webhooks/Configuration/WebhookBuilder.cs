@@ -1,0 +1,53 @@
+using System.Diagnostics.CodeAnalysis;
+using Alumio.Webhooks.Validation;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alumio.Webhooks.Configuration;
+
+/// <summary>Declares a webhook in code.</summary>
+public sealed class WebhookBuilder
+{
+    private readonly WebhookDefinition _definition;
+
+    internal WebhookBuilder(WebhookDefinition definition) => _definition = definition;
+
+    /// <summary>Feeds the webhook's requests to an incoming; call again to feed several.</summary>
+    /// <param name="identifier">The incoming's identifier.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder Incoming(string identifier)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(identifier);
+        _definition.Incoming.Add(identifier);
+        return this;
+    }
+
+    /// <summary>Accepts a request only when a header equals a value (the <c>header</c> validator).</summary>
+    /// <param name="header">The header name.</param>
+    /// <param name="value">The secret value; compared in constant time.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateHeader(string header, string value) =>
+        Add(_ => new HeaderRequestValidator(header, value));
+
+    /// <summary>Adds a request validator instance.</summary>
+    /// <param name="validator">The validator.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder Validate(IRequestValidator validator)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        return Add(_ => validator);
+    }
+
+    /// <summary>Adds a request validator created from the application's services.</summary>
+    /// <typeparam name="TValidator">The validator type; its constructor parameters are resolved from DI.</typeparam>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder Validate<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TValidator>()
+        where TValidator : class, IRequestValidator =>
+        Add(services => ActivatorUtilities.CreateInstance<TValidator>(services));
+
+    private WebhookBuilder Add(Func<IServiceProvider, IRequestValidator> factory)
+    {
+        var location = $"webhook '{_definition.Identifier}' validator {_definition.Validators.Count}";
+        _definition.Validators.Add(Recipe.FromCode(location, factory));
+        return this;
+    }
+}

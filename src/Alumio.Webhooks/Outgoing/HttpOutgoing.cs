@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Alumio.Webhooks.Placeholders;
+using Alumio.Webhooks.Processing;
+
+namespace Alumio.Webhooks.Outgoing;
+
+/// <summary>
+/// Delivers the entity as a JSON body to an HTTP endpoint (prototype <c>http</c>). A 2xx answer is
+/// success; any other answer or a transport error fails the delivery with the status and an excerpt
+/// of the response.
+/// </summary>
+public sealed class HttpOutgoing : IOutgoing
+{
+    /// <summary>The most characters of a response body kept in a task's error.</summary>
+    public const int MaxErrorExcerpt = 256;
+
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly PlaceholderTemplate _url;
+
+    /// <summary>Initializes a new instance of the <see cref="HttpOutgoing"/> class.</summary>
+    /// <param name="options">The method, URL template and client name.</param>
+    /// <param name="httpClientFactory">Creates the HTTP clients.</param>
+    /// <exception cref="FormatException">The URL template is invalid.</exception>
+    public HttpOutgoing(HttpOutgoingOptions options, IHttpClientFactory httpClientFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(httpClientFactory);
+        _url = PlaceholderTemplate.Parse(options.Url);
+        if (!Uri.TryCreate(_url.HasPlaceholders ? options.Url.Replace("&{", "x", StringComparison.Ordinal) : options.Url, UriKind.Absolute, out var probe)
+            || (probe.Scheme != Uri.UriSchemeHttp && probe.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new FormatException($"The URL '{Redact(options.Url)}' is not an absolute http or https URL.");
+        }
+
+        Options = options;
+        _httpClientFactory = httpClientFactory;
+    }
+
+    /// <summary>Gets the settings.</summary>
+    public HttpOutgoingOptions Options { get; }
+
+    /// <inheritdoc />
+    public async ValueTask<OutgoingResult> SendAsync(JsonNode entity, TaskContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        string url;
+        try
+        {
+            url = _url.Render(entity, Uri.EscapeDataString);
+        }
+        catch (PlaceholderException exception)
+        {
+            return OutgoingResult.Failure($"URL: {exception.Message}");
+        }
+
+        using var request = new HttpRequestMessage(Options.Method, url)
+        {
+            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(entity.ToJsonString())) { Headers = { ContentType = JsonContentType } },
+        };
+
+        var client = _httpClientFactory.CreateClient(Options.HttpClientName);
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return OutgoingResult.Success(status);
+            }
+
+            var excerpt = await ReadExcerptAsync(response, cancellationToken).ConfigureAwait(false);
+            return OutgoingResult.Failure(
+                $"{Options.Method} {Redact(url)} answered {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? ": " + excerpt : string.Empty)}",
+                status);
+        }
+        catch (HttpRequestException exception)
+        {
+            return OutgoingResult.Failure($"{Options.Method} {Redact(url)} failed: {exception.Message}");
+        }
+        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return OutgoingResult.Failure($"{Options.Method} {Redact(url)} timed out: {exception.Message}");
+        }
+    }
+
+    private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var buffer = new byte[MaxErrorExcerpt * 4];
+            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var text = Encoding.UTF8.GetString(buffer, 0, read).Trim();
+            return text.Length > MaxErrorExcerpt ? text[..MaxErrorExcerpt] + "…" : text;
+        }
+    }
+
+    /// <summary>Drops the query string and user info, which may carry credentials.</summary>
+    private static string Redact(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            var cut = url.IndexOf('?', StringComparison.Ordinal);
+            return cut < 0 ? url : url[..cut] + "?…";
+        }
+
+        var builder = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty };
+        var redacted = builder.Uri.GetLeftPart(UriPartial.Path);
+        return uri.Query.Length > 0 ? redacted + "?…" : redacted;
+    }
+}

@@ -1,0 +1,8 @@
+using Alumio.Webhooks.Tasks;
+
+namespace Alumio.Webhooks.Processing;
+
+/// <summary>What a transformer or outgoing knows about the task it works on.</summary>
+/// <param name="Task">The task being processed, as leased.</param>
+/// <param name="Services">The application's services, for components that resolve their own dependencies.</param>
+public sealed record TaskContext(WebhookTask Task, IServiceProvider Services);

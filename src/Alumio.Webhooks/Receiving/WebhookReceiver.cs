@@ -1,0 +1,147 @@
+using Alumio.Webhooks.Configuration;
+using Alumio.Webhooks.Diagnostics;
+using Alumio.Webhooks.Parsing;
+using Alumio.Webhooks.Processing;
+using Alumio.Webhooks.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Alumio.Webhooks.Receiving;
+
+/// <summary>
+/// Runs a request through a webhook: validators, parser, pattern to items, and one task per item and
+/// route, stored all together. Succeeds only once the store holds every task of the request; on any
+/// failure nothing is stored.
+/// </summary>
+public sealed class WebhookReceiver
+{
+    private readonly WebhookModel _model;
+    private readonly ITaskStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly TaskSignal _signal;
+    private readonly ILogger _logger;
+
+    internal WebhookReceiver(WebhookModel model, ITaskStore store, TimeProvider timeProvider, TaskSignal signal, ILogger<WebhookReceiver> logger)
+    {
+        _model = model;
+        _store = store;
+        _timeProvider = timeProvider;
+        _signal = signal;
+        _logger = logger;
+    }
+
+    /// <summary>Receives one request.</summary>
+    /// <param name="identifier">The webhook identifier from the URL.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the request; then nothing is stored.</param>
+    /// <returns>What was stored, or the problem to answer with.</returns>
+    public async ValueTask<WebhookReceiveResult> ReceiveAsync(string identifier, WebhookRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identifier);
+        ArgumentNullException.ThrowIfNull(request);
+
+        if (!_model.Webhooks.TryGetValue(identifier, out var webhook))
+        {
+            Log.WebhookUnknown(_logger, identifier);
+            return WebhookReceiveResult.Refused(identifier, new WebhookProblem(404, "Unknown webhook", $"No webhook is configured with the identifier '{identifier}'."));
+        }
+
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            return Refuse(webhook, new WebhookProblem(405, "Method not allowed", $"Webhooks accept POST requests only, not {request.Method}."));
+        }
+
+        foreach (var validator in webhook.Validators)
+        {
+            var validation = await validator.ValidateAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!validation.Succeeded)
+            {
+                return Refuse(webhook, new WebhookProblem(validation.StatusCode, TitleOf(validation.StatusCode), validation.Detail!));
+            }
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var requestId = Guid.CreateVersion7(now).ToString();
+        var tasks = new List<WebhookTask>();
+        var items = 0;
+        try
+        {
+            var body = await PrepareBodyAsync(webhook, request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                foreach (var incomingId in webhook.Incoming)
+                {
+                    var incoming = _model.Incoming[incomingId];
+                    var routes = _model.GetRoutes(incoming.Identifier);
+                    if (body.CanSeek)
+                    {
+                        body.Position = 0;
+                    }
+
+                    await foreach (var document in incoming.Parser.ParseAsync(body, request.ContentType, cancellationToken).ConfigureAwait(false))
+                    {
+                        foreach (var item in incoming.Splitter.Split(document))
+                        {
+                            items++;
+                            var entity = JsonEntity.ToElement(item);
+                            foreach (var route in routes)
+                            {
+                                tasks.Add(new WebhookTask(Guid.CreateVersion7(now), requestId, webhook.Identifier, route.Name, entity, WebhookTaskStatus.New, 0, null, now, now));
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                if (!ReferenceEquals(body, request.Body))
+                {
+                    await body.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+        catch (WebhookParseException exception)
+        {
+            return Refuse(webhook, new WebhookProblem(400, "Malformed body", exception.Message) { Line = exception.Line, Position = exception.Position });
+        }
+
+        if (tasks.Count > 0)
+        {
+            await _store.AddAsync(tasks, cancellationToken).ConfigureAwait(false);
+            _signal.Notify();
+        }
+
+        Log.WebhookAccepted(_logger, webhook.Identifier, requestId, items, tasks.Count);
+        return WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, tasks.Count);
+    }
+
+    private static async ValueTask<Stream> PrepareBodyAsync(Webhook webhook, WebhookRequest request, CancellationToken cancellationToken)
+    {
+        if (webhook.Incoming.Count == 1)
+        {
+            return request.Body;
+        }
+
+        // Several incomings each parse the same body, so it is read once into memory.
+        var copy = new MemoryStream();
+        await request.Body.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        return copy;
+    }
+
+    private static string TitleOf(int statusCode) => statusCode switch
+    {
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        _ => "Request refused",
+    };
+
+    private WebhookReceiveResult Refuse(Webhook webhook, WebhookProblem problem)
+    {
+        Log.WebhookRejected(_logger, webhook.Identifier, problem.StatusCode, problem.Detail);
+        return WebhookReceiveResult.Refused(webhook.Identifier, problem);
+    }
+
+    private static class HttpMethods
+    {
+        public static bool IsPost(string method) => string.Equals(method, "POST", StringComparison.OrdinalIgnoreCase);
+    }
+}

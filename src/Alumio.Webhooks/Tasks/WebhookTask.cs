@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace Alumio.Webhooks.Tasks;
+
+/// <summary>One entity on one route: the unit that is stored, processed, retried and shown.</summary>
+/// <param name="Id">The task id; version 7, so ids sort by creation time.</param>
+/// <param name="RequestId">The id of the webhook request that created the task.</param>
+/// <param name="Webhook">The identifier of the webhook that received the entity.</param>
+/// <param name="Route">The name of the route the task follows.</param>
+/// <param name="Entity">The entity as it was split from the request, before any transformer ran.</param>
+/// <param name="Status">Where the task is in its life cycle.</param>
+/// <param name="Attempts">How many times delivery was attempted.</param>
+/// <param name="LastError">Why the last attempt failed or why the task was skipped; never holds a secret.</param>
+/// <param name="CreatedAt">When the task was stored.</param>
+/// <param name="UpdatedAt">When the task last changed.</param>
+public sealed record WebhookTask(
+    Guid Id,
+    string RequestId,
+    string Webhook,
+    string Route,
+    JsonElement Entity,
+    WebhookTaskStatus Status,
+    int Attempts,
+    string? LastError,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
