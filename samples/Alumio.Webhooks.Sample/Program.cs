@@ -1,0 +1,4 @@
+using Alumio.Webhooks.Sample;
+
+var app = SampleApp.Create(args);
+app.Run();

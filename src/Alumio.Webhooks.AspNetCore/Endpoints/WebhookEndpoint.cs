@@ -1,0 +1,62 @@
+using System.Text.Json;
+using Alumio.Webhooks.Receiving;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alumio.Webhooks.AspNetCore.Endpoints;
+
+/// <summary>Handles a webhook request: runs the receiver and answers with counts or problem details.</summary>
+internal static class WebhookEndpoint
+{
+    public static async Task HandleAsync(HttpContext context, string identifier)
+    {
+        var receiver = context.RequestServices.GetRequiredService<WebhookReceiver>();
+        WebhookReceiveResult result;
+        try
+        {
+            result = await receiver.ReceiveAsync(identifier, new HttpContextWebhookRequest(context), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // The server refused the body itself: too large, cut short, or badly framed.
+            await Problems.WriteAsync(context, exception.StatusCode, exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Body too large" : "Bad request", exception.Message).ConfigureAwait(false);
+            return;
+        }
+
+        if (!result.Succeeded)
+        {
+            var problem = result.Problem;
+            if (problem.StatusCode == StatusCodes.Status405MethodNotAllowed)
+            {
+                context.Response.Headers.Allow = HttpMethods.Post;
+            }
+
+            var extensions = new Dictionary<string, object?> { ["webhook"] = result.Webhook };
+            if (problem.Line is { } line)
+            {
+                extensions["line"] = line;
+            }
+
+            if (problem.Position is { } position)
+            {
+                extensions["position"] = position;
+            }
+
+            await Problems.WriteAsync(context, problem.StatusCode, problem.Title, problem.Detail, extensions).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        await using (writer.ConfigureAwait(false))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("webhook", result.Webhook);
+            writer.WriteString("requestId", result.RequestId);
+            writer.WriteNumber("items", result.Items);
+            writer.WriteNumber("tasks", result.Tasks);
+            writer.WriteEndObject();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text.Json;
+using Alumio.Webhooks.AspNetCore.Endpoints;
+using Alumio.Webhooks.Tasks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alumio.Webhooks.AspNetCore.Tasks;
+
+/// <summary>The read side of the tasks API: list with filters and cursor paging, and get one.</summary>
+internal static class TaskEndpoints
+{
+    public static async Task ListAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var taskQuery = new TaskQuery
+        {
+            Webhook = Single(query, "webhook"),
+            Route = Single(query, "route"),
+            RequestId = Single(query, "requestId"),
+        };
+
+        var errors = new List<string>();
+        if (Single(query, "status") is { } status)
+        {
+            if (!int.TryParse(status, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) && Enum.TryParse<WebhookTaskStatus>(status, ignoreCase: true, out var parsed))
+            {
+                taskQuery = taskQuery with { Status = parsed };
+            }
+            else
+            {
+                errors.Add($"status '{status}' is not one of {string.Join(", ", Enum.GetNames<WebhookTaskStatus>())}.");
+            }
+        }
+
+        if (Single(query, "limit") is { } limitText)
+        {
+            if (int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= TaskQuery.MaxLimit)
+            {
+                taskQuery = taskQuery with { Limit = limit };
+            }
+            else
+            {
+                errors.Add($"limit '{limitText}' must be a whole number from 1 to {TaskQuery.MaxLimit}.");
+            }
+        }
+
+        if (Single(query, "cursor") is { } cursor)
+        {
+            if (Guid.TryParse(cursor, out var after))
+            {
+                taskQuery = taskQuery with { After = after };
+            }
+            else
+            {
+                errors.Add($"cursor '{cursor}' is not a cursor returned as 'next' by this API.");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, "Invalid task query", string.Join(" ", errors)).ConfigureAwait(false);
+            return;
+        }
+
+        var store = context.RequestServices.GetRequiredService<ITaskStore>();
+        var page = await store.QueryAsync(taskQuery, context.RequestAborted).ConfigureAwait(false);
+        await WriteJsonAsync(context, writer => TaskJson.WritePage(writer, page)).ConfigureAwait(false);
+    }
+
+    public static async Task GetAsync(HttpContext context)
+    {
+        var idText = context.Request.RouteValues["id"] as string;
+        var store = context.RequestServices.GetRequiredService<ITaskStore>();
+        var task = Guid.TryParse(idText, out var id) ? await store.GetAsync(id, context.RequestAborted).ConfigureAwait(false) : null;
+        if (task is null)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status404NotFound, "Unknown task", $"No task has the id '{idText}'.").ConfigureAwait(false);
+            return;
+        }
+
+        await WriteJsonAsync(context, writer => TaskJson.Write(writer, task)).ConfigureAwait(false);
+    }
+
+    private static string? Single(IQueryCollection query, string key)
+    {
+        var values = query[key];
+        return values.Count == 0 || string.IsNullOrEmpty(values[^1]) ? null : values[^1];
+    }
+
+    private static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var writer = new Utf8JsonWriter(context.Response.BodyWriter);
+        await using (writer.ConfigureAwait(false))
+        {
+            write(writer);
+        }
+    }
+}
