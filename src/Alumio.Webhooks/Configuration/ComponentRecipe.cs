@@ -30,17 +30,18 @@ internal static class Recipe
             var prototype = section.Value ?? section["Prototype"];
             if (string.IsNullOrEmpty(prototype))
             {
-                errors.Add($"{section.Path}:Prototype is required; known {kind} prototypes: {string.Join(", ", prototypes.Keys.Order(StringComparer.Ordinal))}.");
+                errors.Add($"{section.Path}:Prototype is required; {Known(kind, prototypes.Keys)}.");
                 return null;
             }
 
             if (!prototypes.TryGetValue(prototype, out var factory))
             {
-                errors.Add($"{section.Path}:Prototype '{prototype}' is not a known {kind} prototype; known: {string.Join(", ", prototypes.Keys.Order(StringComparer.Ordinal))}.");
+                errors.Add($"{section.Path}:Prototype '{prototype}' is not a known {kind} prototype; {Known(kind, prototypes.Keys)}.");
                 return null;
             }
 
-            var context = new PrototypeContext(section, prototype, services);
+            var name = prototypes.Keys.First(key => string.Equals(key, prototype, StringComparison.OrdinalIgnoreCase));
+            var context = new PrototypeContext(section, name, services);
             T? component = null;
             try
             {
@@ -67,4 +68,10 @@ internal static class Recipe
 
             return component;
         };
+
+    private static string Known(string kind, IEnumerable<string> names)
+    {
+        var known = names.Order(StringComparer.Ordinal).ToList();
+        return known.Count == 0 ? $"no {kind} prototypes are registered" : $"known {kind} prototypes: {string.Join(", ", known)}";
+    }
 }

@@ -26,11 +26,11 @@ public static class AlumioWebhooksServiceCollectionExtensions
         {
             services.AddSingleton<AlumioWebhooksMarker>();
             services.Configure<AlumioWebhooksSetup>(BuiltInPrototypes.Register);
+            services.AddOptions();
+            services.AddLogging();
+            services.AddHttpClient();
         }
 
-        services.AddOptions();
-        services.AddLogging();
-        services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => WebhookModelFactory.Build(provider.GetRequiredService<IOptions<AlumioWebhooksSetup>>().Value, provider));
         services.TryAddSingleton<ITaskStore>(provider => new InMemoryTaskStore(provider.GetRequiredService<TimeProvider>()));

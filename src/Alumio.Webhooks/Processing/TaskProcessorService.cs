@@ -1,4 +1,5 @@
 using Alumio.Webhooks.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -6,8 +7,12 @@ using Microsoft.Extensions.Options;
 namespace Alumio.Webhooks.Processing;
 
 /// <summary>Runs the <see cref="WebhookTaskProcessor"/> in the background while the host runs.</summary>
+/// <remarks>
+/// The processor is resolved when the service runs, not when it is created, so that a bad
+/// configuration is reported whole by the start-up validation that runs before it.
+/// </remarks>
 internal sealed class TaskProcessorService(
-    WebhookTaskProcessor processor,
+    IServiceProvider services,
     TaskSignal signal,
     TimeProvider timeProvider,
     IOptionsMonitor<TaskProcessorOptions> options,
@@ -21,6 +26,7 @@ internal sealed class TaskProcessorService(
             return;
         }
 
+        var processor = services.GetRequiredService<WebhookTaskProcessor>();
         Log.ProcessorStarted(logger, current.BatchSize, current.MaxConcurrency);
         while (!stoppingToken.IsCancellationRequested)
         {

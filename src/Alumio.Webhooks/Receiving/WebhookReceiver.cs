@@ -60,7 +60,7 @@ public sealed class WebhookReceiver
         }
 
         var now = _timeProvider.GetUtcNow();
-        var requestId = Guid.CreateVersion7(now).ToString();
+        var requestId = TaskIds.Next(now).ToString();
         var tasks = new List<WebhookTask>();
         var items = 0;
         try
@@ -85,7 +85,7 @@ public sealed class WebhookReceiver
                             var entity = JsonEntity.ToElement(item);
                             foreach (var route in routes)
                             {
-                                tasks.Add(new WebhookTask(Guid.CreateVersion7(now), requestId, webhook.Identifier, route.Name, entity, WebhookTaskStatus.New, 0, null, now, now));
+                                tasks.Add(new WebhookTask(TaskIds.Next(now), requestId, webhook.Identifier, route.Name, entity, WebhookTaskStatus.New, 0, null, now, now));
                             }
                         }
                     }

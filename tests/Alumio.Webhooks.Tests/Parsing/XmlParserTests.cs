@@ -1,0 +1,125 @@
+using Alumio.Webhooks.Parsing;
+
+namespace Alumio.Webhooks.Tests.Parsing;
+
+public class XmlParserTests
+{
+    private readonly XmlParser _parser = new();
+
+    [Test]
+    public async Task Xml_maps_to_json_as_the_architecture_example_says()
+    {
+        var json = await _parser.ParseSingleAsync("""<shipments><shipment id="1"><orderId>7</orderId></shipment></shipments>""");
+
+        json.Should().Be("""{"shipments":{"shipment":{"@id":"1","orderId":"7"}}}""");
+    }
+
+    [Test]
+    public async Task Repeated_siblings_become_an_array_in_document_order()
+    {
+        var json = await _parser.ParseSingleAsync("<a><b>1</b><c>x</c><b>2</b><b>3</b></a>");
+
+        json.Should().Be("""{"a":{"b":["1","2","3"],"c":"x"}}""");
+    }
+
+    [Test]
+    public async Task Text_beside_attributes_or_children_becomes_hash_text()
+    {
+        var json = await _parser.ParseSingleAsync("""<root><price currency="EUR">12.50</price><note>hello<b>world</b></note></root>""");
+
+        json.Should().Be("""{"root":{"price":{"@currency":"EUR","#text":"12.50"},"note":{"b":"world","#text":"hello"}}}""");
+    }
+
+    [Test]
+    public async Task Values_stay_strings_and_empty_elements_are_empty_strings()
+    {
+        var json = await _parser.ParseSingleAsync("<r><n>42</n><t>true</t><e/><w>  </w></r>");
+
+        json.Should().Be("""{"r":{"n":"42","t":"true","e":"","w":""}}""");
+    }
+
+    [Test]
+    public async Task Cdata_and_entities_are_text()
+    {
+        var json = await _parser.ParseSingleAsync("<r><c><![CDATA[<b>&</b>]]></c><e>a &amp; b</e></r>");
+
+        json.Should().Be("""{"r":{"c":"\u003Cb\u003E\u0026\u003C/b\u003E","e":"a \u0026 b"}}""");
+    }
+
+    [Test]
+    public async Task Namespace_declarations_are_dropped_and_prefixes_kept()
+    {
+        var json = await _parser.ParseSingleAsync("""<ns:order xmlns:ns="urn:x" xmlns="urn:y" ns:id="5"><ns:line>1</ns:line></ns:order>""");
+
+        json.Should().Be("""{"ns:order":{"@ns:id":"5","ns:line":"1"}}""");
+    }
+
+    [Test]
+    public async Task Malformed_xml_fails_with_line_and_position()
+    {
+        var act = () => _parser.ParseTextAsync("<a>\n  <b>1</c>\n</a>");
+
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        error.Line.Should().Be(2);
+        error.Position.Should().BeGreaterThan(0);
+        error.Message.Should().StartWith("The body is not valid XML");
+    }
+
+    [Test]
+    public async Task An_empty_body_is_malformed()
+    {
+        var act = () => _parser.ParseTextAsync(string.Empty);
+
+        await act.Should().ThrowAsync<WebhookParseException>();
+    }
+
+    [Test]
+    public async Task External_entities_are_refused()
+    {
+        const string xxe = """
+            <?xml version="1.0"?>
+            <!DOCTYPE foo [ <!ENTITY xxe SYSTEM "file:///etc/passwd"> ]>
+            <foo>&xxe;</foo>
+            """;
+
+        var act = () => _parser.ParseTextAsync(xxe);
+
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        error.Message.Should().Contain("DTD");
+        error.Message.Should().NotContain("root:");
+    }
+
+    [Test]
+    public async Task Entity_expansion_is_refused()
+    {
+        const string laughs = """
+            <?xml version="1.0"?>
+            <!DOCTYPE lolz [ <!ENTITY lol "lol"> <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"> ]>
+            <lolz>&lol2;</lolz>
+            """;
+
+        var act = () => _parser.ParseTextAsync(laughs);
+
+        await act.Should().ThrowAsync<WebhookParseException>();
+    }
+
+    [Test]
+    public async Task Nesting_deeper_than_the_limit_is_refused()
+    {
+        var deep = string.Concat(Enumerable.Repeat("<a>", XmlParser.MaxDepth + 1)) + string.Concat(Enumerable.Repeat("</a>", XmlParser.MaxDepth + 1));
+
+        var act = () => _parser.ParseTextAsync(deep);
+
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Contain("deeper");
+    }
+
+    [Test]
+    public async Task Nesting_at_the_limit_is_accepted()
+    {
+        var deep = string.Concat(Enumerable.Repeat("<a>", XmlParser.MaxDepth)) + "x" + string.Concat(Enumerable.Repeat("</a>", XmlParser.MaxDepth));
+
+        var documents = await _parser.ParseTextAsync(deep);
+
+        documents.Should().ContainSingle();
+    }
+}
