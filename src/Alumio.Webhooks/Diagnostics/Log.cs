@@ -14,6 +14,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Debug, "No webhook is configured as {Webhook}", EventName = "WebhookUnknown")]
     public static partial void WebhookUnknown(ILogger logger, string webhook);
 
+    [LoggerMessage(4, LogLevel.Error, "Webhook {Webhook} could not store {Tasks} tasks; the request was refused with 503", EventName = "StoreFailed")]
+    public static partial void StoreFailed(ILogger logger, string webhook, int tasks, Exception exception);
+
     [LoggerMessage(10, LogLevel.Debug, "Task {TaskId} on route {Route} finished after {Attempts} attempts", EventName = "TaskFinished")]
     public static partial void TaskFinished(ILogger logger, Guid taskId, string route, int attempts);
 

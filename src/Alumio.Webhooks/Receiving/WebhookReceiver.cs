@@ -106,7 +106,17 @@ public sealed class WebhookReceiver
 
         if (tasks.Count > 0)
         {
-            await _store.AddAsync(tasks, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await _store.AddAsync(tasks, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // The sender is told to come back: a 5xx makes every webhook sender retry.
+                Log.StoreFailed(_logger, webhook.Identifier, tasks.Count, exception);
+                return WebhookReceiveResult.Refused(webhook.Identifier, new WebhookProblem(503, "Tasks not stored", "The request could not be stored, so it was not accepted. Send it again later."));
+            }
+
             _signal.Notify();
         }
 
@@ -129,8 +139,11 @@ public sealed class WebhookReceiver
 
     private static string TitleOf(int statusCode) => statusCode switch
     {
+        400 => "Bad request",
         401 => "Unauthorized",
         403 => "Forbidden",
+        415 => "Unsupported media type",
+        429 => "Too many requests",
         _ => "Request refused",
     };
 

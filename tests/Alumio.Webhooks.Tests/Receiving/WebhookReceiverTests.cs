@@ -100,13 +100,15 @@ public class WebhookReceiverTests
     }
 
     [Test]
-    public async Task A_failing_store_fails_the_request()
+    public async Task A_failing_store_refuses_the_request_with_503_so_the_sender_retries()
     {
         await using var host = TestHost.Create(webhooks => Warehouse(webhooks), services => services.AddSingleton<ITaskStore>(new FailingStore()));
 
-        var act = async () => await host.Receiver.ReceiveAsync("wms-shipments", Authorized(Shipments), CancellationToken.None);
+        var result = await host.Receiver.ReceiveAsync("wms-shipments", Authorized(Shipments), CancellationToken.None);
 
-        await act.Should().ThrowAsync<IOException>();
+        result.Succeeded.Should().BeFalse();
+        result.Problem!.StatusCode.Should().Be(503);
+        result.Problem.Detail.Should().NotContain("disk full");
     }
 
     [Test]

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text.Json;
+using Alumio.Webhooks.AspNetCore.Tests.Support;
+using Alumio.Webhooks.Processing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alumio.Webhooks.AspNetCore.Tests.Tasks;
+
+public class TaskEndpointsTests
+{
+    private static readonly string[] TaskKeys = ["id", "requestId", "webhook", "route", "status", "attempts", "lastError", "createdAt", "updatedAt", "entity"];
+    private WebhookApp _app = null!;
+
+    [SetUp]
+    public async Task SetUp()
+    {
+        _app = await WebhookApp.StartAsync(webhooks => WebhookApp.Warehouse(webhooks));
+        using var response = await _app.Client.SendAsync(Requests.Webhook("/api/v1/webhook/wms-shipments", Requests.Shipments));
+        response.EnsureSuccessStatusCode();
+    }
+
+    [TearDown]
+    public async Task TearDown() => await _app.DisposeAsync();
+
+    [Test]
+    public async Task Tasks_are_listed_with_every_field()
+    {
+        var page = await GetJsonAsync("/api/v1/tasks");
+
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        items.Should().HaveCount(4);
+        items[0].EnumerateObject().Select(p => p.Name).Should().Equal(TaskKeys);
+        items[0].GetProperty("status").GetString().Should().Be("New");
+        items[0].GetProperty("lastError").ValueKind.Should().Be(JsonValueKind.Null);
+        items[0].GetProperty("entity").GetProperty("orderId").GetString().Should().Be("7");
+        page.GetProperty("next").ValueKind.Should().Be(JsonValueKind.Null);
+    }
+
+    [Test]
+    public async Task Tasks_are_filtered_and_paged_with_a_cursor()
+    {
+        var first = await GetJsonAsync("/api/v1/tasks?route=complete-order-in-erp&limit=1");
+        var cursor = first.GetProperty("next").GetString();
+        var second = await GetJsonAsync($"/api/v1/tasks?route=complete-order-in-erp&limit=1&cursor={cursor}");
+        var none = await GetJsonAsync("/api/v1/tasks?webhook=other");
+        var fresh = await GetJsonAsync("/api/v1/tasks?status=new&webhook=wms-shipments");
+
+        first.GetProperty("items").EnumerateArray().Single().GetProperty("entity").GetProperty("orderId").GetString().Should().Be("7");
+        second.GetProperty("items").EnumerateArray().Single().GetProperty("entity").GetProperty("orderId").GetString().Should().Be("8");
+        second.GetProperty("next").ValueKind.Should().Be(JsonValueKind.Null);
+        none.GetProperty("items").GetArrayLength().Should().Be(0);
+        fresh.GetProperty("items").GetArrayLength().Should().Be(4);
+    }
+
+    [Test]
+    public async Task Tasks_are_filtered_by_request_and_status_after_processing()
+    {
+        var requestId = (await GetJsonAsync("/api/v1/tasks")).GetProperty("items")[0].GetProperty("requestId").GetString();
+        await _app.App.Services.GetRequiredService<WebhookTaskProcessor>().ProcessAllDueAsync(CancellationToken.None);
+
+        var finished = await GetJsonAsync($"/api/v1/tasks?status=Finished&requestId={requestId}");
+        var fresh = await GetJsonAsync("/api/v1/tasks?status=New");
+
+        finished.GetProperty("items").GetArrayLength().Should().Be(4);
+        finished.GetProperty("items")[0].GetProperty("attempts").GetInt32().Should().Be(1);
+        fresh.GetProperty("items").GetArrayLength().Should().Be(0);
+    }
+
+    [Test]
+    public async Task One_task_is_returned_by_id()
+    {
+        var id = (await GetJsonAsync("/api/v1/tasks")).GetProperty("items")[1].GetProperty("id").GetString();
+
+        var task = await GetJsonAsync($"/api/v1/tasks/{id}");
+
+        task.GetProperty("id").GetString().Should().Be(id);
+        task.EnumerateObject().Select(p => p.Name).Should().Equal(TaskKeys);
+    }
+
+    [TestCase("/api/v1/tasks/not-a-guid")]
+    [TestCase("/api/v1/tasks/0192f0c4-0000-7000-8000-000000000000")]
+    public async Task An_unknown_task_is_404_problem_details(string path)
+    {
+        using var response = await _app.Client.GetAsync(path);
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        response.MediaType()!.MediaType.Should().Be("application/problem+json");
+    }
+
+    [TestCase("status=Lost", "status 'Lost' is not one of")]
+    [TestCase("status=3", "status '3' is not one of")]
+    [TestCase("limit=0", "limit '0' must be")]
+    [TestCase("limit=501", "limit '501' must be")]
+    [TestCase("limit=ten", "limit 'ten' must be")]
+    [TestCase("cursor=abc", "cursor 'abc' is not a cursor")]
+    public async Task A_bad_query_is_400_problem_details(string query, string expected)
+    {
+        using var response = await _app.Client.GetAsync("/api/v1/tasks?" + query);
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.JsonAsync()).GetProperty("detail").GetString().Should().Contain(expected);
+    }
+
+    private async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await _app.Client.GetAsync(path);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.JsonAsync();
+    }
+}
