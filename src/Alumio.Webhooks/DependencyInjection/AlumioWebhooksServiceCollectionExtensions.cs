@@ -1,4 +1,5 @@
 using Alumio.Webhooks.Configuration;
+using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Processing;
 using Alumio.Webhooks.Receiving;
 using Alumio.Webhooks.Tasks;
@@ -29,8 +30,10 @@ public static class AlumioWebhooksServiceCollectionExtensions
             services.AddOptions();
             services.AddLogging();
             services.AddHttpClient();
+            services.AddMetrics();
         }
 
+        services.TryAddSingleton<WebhookDiagnostics>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => WebhookModelFactory.Build(provider.GetRequiredService<IOptions<AlumioWebhooksSetup>>().Value, provider));
         services.TryAddSingleton<ITaskStore>(provider => new InMemoryTaskStore(provider.GetRequiredService<TimeProvider>()));
@@ -40,8 +43,10 @@ public static class AlumioWebhooksServiceCollectionExtensions
             provider.GetRequiredService<ITaskStore>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<TaskSignal>(),
+            provider.GetRequiredService<WebhookDiagnostics>(),
             provider.GetRequiredService<ILogger<WebhookReceiver>>()));
         services.TryAddSingleton(provider => new WebhookTaskProcessor(
+            provider.GetRequiredService<WebhookDiagnostics>(),
             provider.GetRequiredService<WebhookModel>(),
             provider.GetRequiredService<ITaskStore>(),
             provider.GetRequiredService<TimeProvider>(),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Tasks;
@@ -17,9 +18,11 @@ public sealed class WebhookTaskProcessor
     private readonly TimeProvider _timeProvider;
     private readonly IServiceProvider _services;
     private readonly IOptionsMonitor<TaskProcessorOptions> _options;
+    private readonly WebhookDiagnostics _diagnostics;
     private readonly ILogger _logger;
 
     internal WebhookTaskProcessor(
+        WebhookDiagnostics diagnostics,
         WebhookModel model,
         ITaskStore store,
         TimeProvider timeProvider,
@@ -27,6 +30,7 @@ public sealed class WebhookTaskProcessor
         IOptionsMonitor<TaskProcessorOptions> options,
         ILogger<WebhookTaskProcessor> logger)
     {
+        _diagnostics = diagnostics;
         _model = model;
         _store = store;
         _timeProvider = timeProvider;
@@ -52,8 +56,18 @@ public sealed class WebhookTaskProcessor
             new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency, CancellationToken = cancellationToken },
             async (task, token) =>
             {
+                using var activity = WebhookDiagnostics.ActivitySource.StartActivity("alumio.webhooks.process", ActivityKind.Internal);
+                activity?.SetTag("alumio.task_id", task.Id);
+                activity?.SetTag("alumio.route", task.Route);
                 var outcome = await ProcessAsync(task, token).ConfigureAwait(false);
                 await _store.UpdateAsync(outcome, token).ConfigureAwait(false);
+                activity?.SetTag("alumio.task.status", outcome.Status.ToString());
+                if (outcome.Status == WebhookTaskStatus.Failed)
+                {
+                    activity?.SetStatus(ActivityStatusCode.Error, outcome.LastError);
+                }
+
+                _diagnostics.TaskCompleted(outcome.Route, outcome.Status);
             }).ConfigureAwait(false);
         return tasks.Count;
     }

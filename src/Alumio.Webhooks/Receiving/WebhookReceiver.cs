@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Parsing;
@@ -18,11 +19,13 @@ public sealed class WebhookReceiver
     private readonly ITaskStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly TaskSignal _signal;
+    private readonly WebhookDiagnostics _diagnostics;
     private readonly ILogger _logger;
 
-    internal WebhookReceiver(WebhookModel model, ITaskStore store, TimeProvider timeProvider, TaskSignal signal, ILogger<WebhookReceiver> logger)
+    internal WebhookReceiver(WebhookModel model, ITaskStore store, TimeProvider timeProvider, TaskSignal signal, WebhookDiagnostics diagnostics, ILogger<WebhookReceiver> logger)
     {
         _model = model;
+        _diagnostics = diagnostics;
         _store = store;
         _timeProvider = timeProvider;
         _signal = signal;
@@ -39,6 +42,29 @@ public sealed class WebhookReceiver
         ArgumentNullException.ThrowIfNull(identifier);
         ArgumentNullException.ThrowIfNull(request);
 
+        var started = _timeProvider.GetTimestamp();
+        using var activity = WebhookDiagnostics.ActivitySource.StartActivity("alumio.webhooks.receive", ActivityKind.Internal);
+        activity?.SetTag("alumio.webhook", identifier);
+        var result = await ReceiveCoreAsync(identifier, request, cancellationToken).ConfigureAwait(false);
+        var status = result.Problem?.StatusCode ?? 200;
+        if (activity is not null)
+        {
+            activity.SetTag("http.response.status_code", status);
+            activity.SetTag("alumio.request_id", result.RequestId);
+            activity.SetTag("alumio.tasks", result.Tasks);
+            if (!result.Succeeded)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, result.Problem.Title);
+            }
+        }
+
+        _diagnostics.RequestAnswered(result.Webhook, status, _timeProvider.GetElapsedTime(started));
+        _diagnostics.TasksCreated(result.Webhook, result.Tasks);
+        return result;
+    }
+
+    private async ValueTask<WebhookReceiveResult> ReceiveCoreAsync(string identifier, WebhookRequest request, CancellationToken cancellationToken)
+    {
         if (!_model.Webhooks.TryGetValue(identifier, out var webhook))
         {
             Log.WebhookUnknown(_logger, identifier);
