@@ -42,6 +42,11 @@ internal static class WebhookEndpoint
                 extensions["position"] = position;
             }
 
+            if (problem.Row is { } row)
+            {
+                extensions["row"] = row;
+            }
+
             await Problems.WriteAsync(context, problem.StatusCode, problem.Title, problem.Detail, extensions).ConfigureAwait(false);
             return;
         }

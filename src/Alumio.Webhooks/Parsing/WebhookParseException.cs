@@ -36,6 +36,9 @@ public sealed class WebhookParseException : Exception
         Position = position;
     }
 
+    /// <summary>Gets the 1-based data row (CSV) or record where the body went wrong, when known.</summary>
+    public long? Row { get; init; }
+
     /// <summary>Gets the 1-based line where the body went wrong, when known.</summary>
     public long? Line { get; }
 

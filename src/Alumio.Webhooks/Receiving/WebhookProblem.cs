@@ -11,4 +11,7 @@ public sealed record WebhookProblem(int StatusCode, string Title, string Detail)
 
     /// <summary>Gets the 1-based position within <see cref="Line"/>, when known.</summary>
     public long? Position { get; init; }
+
+    /// <summary>Gets the 1-based data row (CSV) or record of a malformed body, when known.</summary>
+    public long? Row { get; init; }
 }

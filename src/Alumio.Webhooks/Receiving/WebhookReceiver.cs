@@ -127,7 +127,7 @@ public sealed class WebhookReceiver
         }
         catch (WebhookParseException exception)
         {
-            return Refuse(webhook, new WebhookProblem(400, "Malformed body", exception.Message) { Line = exception.Line, Position = exception.Position });
+            return Refuse(webhook, new WebhookProblem(400, "Malformed body", exception.Message) { Line = exception.Line, Position = exception.Position, Row = exception.Row });
         }
 
         if (tasks.Count > 0)
