@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Receiving;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Alumio.Webhooks.AspNetCore.Endpoints;
@@ -11,6 +13,14 @@ internal static class WebhookEndpoint
     public static async Task HandleAsync(HttpContext context, string identifier)
     {
         var receiver = context.RequestServices.GetRequiredService<WebhookReceiver>();
+
+        // The webhook's own MaxBodySize governs its endpoint, in place of the server-wide default.
+        if (context.RequestServices.GetRequiredService<WebhookModel>().Webhooks.TryGetValue(identifier, out var webhook)
+            && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = webhook.MaxBodySize;
+        }
+
         WebhookReceiveResult result;
         try
         {

@@ -7,7 +7,7 @@ namespace Alumio.Webhooks.Configuration;
 internal static class ConfigurationReader
 {
     private static readonly string[] RootKeys = ["Webhooks", "Incoming", "Outgoing", "Routes"];
-    private static readonly string[] WebhookKeys = ["Incoming", "Validators"];
+    private static readonly string[] WebhookKeys = ["Incoming", "Validators", "MaxBodySize", "RequireItems"];
     private static readonly string[] IncomingKeys = ["Parser", "PatternToItems"];
     private static readonly string[] RouteKeys = ["Incoming", "Outgoing", "Transformers"];
 
@@ -20,6 +20,30 @@ internal static class ConfigurationReader
             CheckKeys(section, WebhookKeys, "a webhook", errors);
             var definition = new WebhookDefinition(section.Key, section.Path);
             definition.Incoming.AddRange(ReadStrings(section.GetSection("Incoming"), errors));
+            if (ReadString(section.GetSection("MaxBodySize"), errors) is { } maxBodySize)
+            {
+                if (long.TryParse(maxBodySize, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes >= 1)
+                {
+                    definition.MaxBodySize = bytes;
+                }
+                else
+                {
+                    errors.Add($"{section.Path}:MaxBodySize '{maxBodySize}' must be a whole number of bytes, at least 1.");
+                }
+            }
+
+            if (ReadString(section.GetSection("RequireItems"), errors) is { } requireItems)
+            {
+                if (bool.TryParse(requireItems, out var required))
+                {
+                    definition.RequireItems = required;
+                }
+                else
+                {
+                    errors.Add($"{section.Path}:RequireItems '{requireItems}' must be true or false.");
+                }
+            }
+
             foreach (var item in ReadList(section.GetSection("Validators"), errors))
             {
                 definition.Validators.Add(Recipe.FromPrototype(item, "validator", setup.ValidatorPrototypes));

@@ -16,6 +16,10 @@ internal sealed class WebhookDefinition(string identifier, string source)
     public List<string> Incoming { get; } = [];
 
     public List<ComponentRecipe<IRequestValidator>> Validators { get; } = [];
+
+    public long MaxBodySize { get; set; } = Webhook.DefaultMaxBodySize;
+
+    public bool RequireItems { get; set; }
 }
 
 /// <summary>An incoming as declared.</summary>

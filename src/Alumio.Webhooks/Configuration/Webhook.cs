@@ -6,4 +6,16 @@ namespace Alumio.Webhooks.Configuration;
 /// <param name="Identifier">The identifier, the last segment of the webhook's URL.</param>
 /// <param name="Incoming">The identifiers of the incomings the webhook feeds.</param>
 /// <param name="Validators">The request validators; all must pass.</param>
-public sealed record Webhook(string Identifier, IReadOnlyList<string> Incoming, IReadOnlyList<IRequestValidator> Validators);
+public sealed record Webhook(string Identifier, IReadOnlyList<string> Incoming, IReadOnlyList<IRequestValidator> Validators)
+{
+    /// <summary>The body size a webhook accepts unless configured otherwise: 32 MiB.</summary>
+    public const long DefaultMaxBodySize = 32L * 1024 * 1024;
+
+    /// <summary>Gets the largest body accepted, in bytes; a larger one is answered with <c>413</c>.</summary>
+    /// <value>Defaults to <see cref="DefaultMaxBodySize"/>; at least 1.</value>
+    public long MaxBodySize { get; init; } = DefaultMaxBodySize;
+
+    /// <summary>Gets a value indicating whether a body without any item is refused with <c>422</c> instead of accepted with zero tasks.</summary>
+    /// <value>Defaults to <see langword="false"/>.</value>
+    public bool RequireItems { get; init; }
+}

@@ -21,6 +21,25 @@ public sealed class WebhookBuilder
         return this;
     }
 
+    /// <summary>Sets the largest body accepted, in bytes; a larger one is answered with <c>413</c>.</summary>
+    /// <param name="bytes">The limit; at least 1. The default is <see cref="Webhook.DefaultMaxBodySize"/>.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder MaxBodySize(long bytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bytes, 1);
+        _definition.MaxBodySize = bytes;
+        return this;
+    }
+
+    /// <summary>Refuses a body without any item with <c>422</c> instead of accepting it with zero tasks.</summary>
+    /// <param name="required">Whether at least one item is required.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder RequireItems(bool required = true)
+    {
+        _definition.RequireItems = required;
+        return this;
+    }
+
     /// <summary>Accepts a request only when a header equals a value (the <c>header</c> validator).</summary>
     /// <param name="header">The header name.</param>
     /// <param name="value">The secret value; compared in constant time.</param>

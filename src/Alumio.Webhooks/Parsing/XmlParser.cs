@@ -105,7 +105,7 @@ public sealed class XmlParser : IParser
                 case XmlNodeType.SignificantWhitespace:
                     if (stack.TryPeek(out var current))
                     {
-                        (current.Text ??= new StringBuilder()).Append(reader.Value);
+                        (current.Text ??= new StringBuilder()).Append(await reader.GetValueAsync().ConfigureAwait(false));
                     }
 
                     break;

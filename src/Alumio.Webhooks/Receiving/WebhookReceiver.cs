@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Parsing;
 using Alumio.Webhooks.Processing;
+using Alumio.Webhooks.Splitting;
 using Alumio.Webhooks.Tasks;
 using Microsoft.Extensions.Logging;
 
@@ -85,89 +88,118 @@ public sealed class WebhookReceiver
             }
         }
 
+        if (request.ContentLength > webhook.MaxBodySize)
+        {
+            return Refuse(webhook, TooLarge(webhook));
+        }
+
         var now = _timeProvider.GetUtcNow();
         var requestId = TaskIds.Next(now).ToString();
-        var tasks = new List<WebhookTask>();
         var items = 0;
-        try
+        var writer = new RequestTaskWriter(_store);
+        await using (writer.ConfigureAwait(false))
         {
-            var body = await PrepareBodyAsync(webhook, request, cancellationToken).ConfigureAwait(false);
             try
             {
-                foreach (var incomingId in webhook.Incoming)
+                var body = await PrepareBodyAsync(webhook, request, cancellationToken).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
                 {
-                    var incoming = _model.Incoming[incomingId];
-                    var routes = _model.GetRoutes(incoming.Identifier);
-                    if (body.CanSeek)
+                    foreach (var incomingId in webhook.Incoming)
                     {
-                        body.Position = 0;
-                    }
+                        var incoming = _model.Incoming[incomingId];
+                        var routes = _model.GetRoutes(incoming.Identifier);
+                        if (body.CanSeek)
+                        {
+                            body.Position = 0;
+                        }
 
-                    await foreach (var document in incoming.Parser.ParseAsync(body, request.ContentType, cancellationToken).ConfigureAwait(false))
-                    {
-                        foreach (var item in incoming.Splitter.Split(document))
+                        await foreach (var entity in ReadItemsAsync(incoming, body, request.ContentType, cancellationToken).ConfigureAwait(false))
                         {
                             items++;
-                            var entity = JsonEntity.ToElement(item);
                             foreach (var route in routes)
                             {
-                                tasks.Add(new WebhookTask(TaskIds.Next(now), requestId, webhook.Identifier, route.Name, entity, WebhookTaskStatus.New, 0, null, now, now));
+                                await writer.AddAsync(new WebhookTask(TaskIds.Next(now), requestId, webhook.Identifier, route.Name, entity, WebhookTaskStatus.New, 0, null, now, now), cancellationToken).ConfigureAwait(false);
                             }
                         }
                     }
                 }
-            }
-            finally
-            {
-                if (!ReferenceEquals(body, request.Body))
-                {
-                    await body.DisposeAsync().ConfigureAwait(false);
-                }
-            }
-        }
-        catch (WebhookParseException exception)
-        {
-            return Refuse(webhook, new WebhookProblem(400, "Malformed body", exception.Message) { Line = exception.Line, Position = exception.Position, Row = exception.Row });
-        }
 
-        if (tasks.Count > 0)
-        {
-            try
-            {
-                await _store.AddAsync(tasks, cancellationToken).ConfigureAwait(false);
+                if (items == 0 && webhook.RequireItems)
+                {
+                    return Refuse(webhook, new WebhookProblem(422, "No items", "The body holds no items for this webhook's pattern to items, and the webhook requires at least one."));
+                }
+
+                await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            catch (WebhookParseException exception)
+            {
+                return Refuse(webhook, new WebhookProblem(400, "Malformed body", exception.Message) { Line = exception.Line, Position = exception.Position, Row = exception.Row });
+            }
+            catch (BodyTooLargeException)
+            {
+                return Refuse(webhook, TooLarge(webhook));
+            }
+            catch (TaskStoreException exception)
             {
                 // The sender is told to come back: a 5xx makes every webhook sender retry.
-                Log.StoreFailed(_logger, webhook.Identifier, tasks.Count, exception);
+                Log.StoreFailed(_logger, webhook.Identifier, writer.Count, exception.InnerException!);
                 return WebhookReceiveResult.Refused(webhook.Identifier, new WebhookProblem(503, "Tasks not stored", "The request could not be stored, so it was not accepted. Send it again later."));
             }
+        }
 
+        if (writer.Count > 0)
+        {
             _signal.Notify();
         }
 
-        Log.WebhookAccepted(_logger, webhook.Identifier, requestId, items, tasks.Count);
-        return WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, tasks.Count);
+        Log.WebhookAccepted(_logger, webhook.Identifier, requestId, items, writer.Count);
+        return WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, writer.Count);
+    }
+
+    private static async IAsyncEnumerable<JsonElement> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (incoming.Parser is IStreamingParser { StreamsItems: true } streaming && incoming.Splitter is PatternItemSplitter { Pattern: { } pattern })
+        {
+            await foreach (var item in streaming.ReadItemsAsync(body, contentType, pattern, cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+
+            yield break;
+        }
+
+        await foreach (var document in incoming.Parser.ParseAsync(body, contentType, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var item in incoming.Splitter.Split(document))
+            {
+                yield return JsonEntity.ToElement(item);
+            }
+        }
     }
 
     private static async ValueTask<Stream> PrepareBodyAsync(Webhook webhook, WebhookRequest request, CancellationToken cancellationToken)
     {
+        var limited = new LimitedReadStream(request.Body, webhook.MaxBodySize);
         if (webhook.Incoming.Count == 1)
         {
-            return request.Body;
+            return limited;
         }
 
         // Several incomings each parse the same body, so it is read once into memory.
         var copy = new MemoryStream();
-        await request.Body.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        await limited.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
         return copy;
     }
+
+    private static WebhookProblem TooLarge(Webhook webhook) =>
+        new(413, "Body too large", $"The body is larger than this webhook accepts ({webhook.MaxBodySize} bytes).");
 
     private static string TitleOf(int statusCode) => statusCode switch
     {
         400 => "Bad request",
         401 => "Unauthorized",
         403 => "Forbidden",
+        413 => "Body too large",
         415 => "Unsupported media type",
         429 => "Too many requests",
         _ => "Request refused",

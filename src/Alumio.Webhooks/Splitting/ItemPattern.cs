@@ -1,25 +1,42 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Alumio.Webhooks.Splitting;
 
 /// <summary>
-/// A compiled Alumio dot pattern such as <c>shipments.shipment</c>, <c>data.*</c> or <c>items.0</c>:
-/// dot-separated keys, <c>*</c> for any key or element, a number for an array index, and <c>\.</c>
-/// for a dot inside a key.
+/// A compiled Alumio pattern such as <c>shipments.shipment</c>, <c>data.*</c>, <c>items.0</c> or
+/// <c>orders.order_[0-9]?</c>: dot-separated keys, where within a key <c>*</c> matches any run of
+/// characters, <c>?</c> one character and <c>[abc]</c>, <c>[a-z]</c> or <c>[!abc]</c> one character of
+/// a class; a number is also an array index; <c>\</c> escapes the next character (<c>\.</c> is a dot
+/// inside a key).
 /// </summary>
+/// <remarks>
+/// Every key that holds a wildcard captures what it matched; the captures are numbered from 1 in
+/// pattern order, like <c>$1</c> in Alumio.
+/// </remarks>
 public sealed class ItemPattern
 {
+    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+
     private readonly Segment[] _segments;
 
     private ItemPattern(string text, Segment[] segments)
     {
         Text = text;
         _segments = segments;
+        CaptureCount = segments.Count(segment => segment.Kind != SegmentKind.Literal);
     }
 
     /// <summary>Gets the pattern as written.</summary>
     public string Text { get; }
+
+    /// <summary>Gets how many keys the pattern has.</summary>
+    public int Length => _segments.Length;
+
+    /// <summary>Gets how many captures each match has: one per key with a wildcard.</summary>
+    public int CaptureCount { get; }
 
     /// <summary>Compiles a pattern.</summary>
     /// <param name="pattern">The pattern text.</param>
@@ -34,116 +51,233 @@ public sealed class ItemPattern
         }
 
         var segments = new List<Segment>();
-        var current = new StringBuilder();
-        var escaped = false;
+        var literal = new StringBuilder();
+        var regex = new StringBuilder();
+        var hasWildcard = false;
         var segmentStart = 0;
-        for (var i = 0; i < pattern.Length; i++)
+        var i = 0;
+        while (i <= pattern.Length)
         {
-            var c = pattern[i];
-            if (escaped)
+            if (i == pattern.Length || pattern[i] == '.')
             {
-                if (c is not ('.' or '\\' or '*'))
+                if (i == segmentStart)
                 {
-                    throw new FormatException($"Unknown escape '\\{c}' at position {i}; only '\\.', '\\*' and '\\\\' are allowed.");
+                    throw new FormatException($"The pattern '{pattern}' has an empty key at position {i + 1}.");
                 }
 
-                current.Append(c);
-                escaped = false;
+                segments.Add(CreateSegment(pattern, segmentStart, i, literal.ToString(), hasWildcard ? regex.ToString() : null));
+                literal.Clear();
+                regex.Clear();
+                hasWildcard = false;
+                segmentStart = i + 1;
+                i++;
                 continue;
             }
 
+            var c = pattern[i];
             switch (c)
             {
                 case '\\':
-                    escaped = true;
+                    if (i + 1 == pattern.Length)
+                    {
+                        throw new FormatException($"The pattern '{pattern}' ends with a lone '\\' at position {i + 1}.");
+                    }
+
+                    literal.Append(pattern[i + 1]);
+                    regex.Append(Regex.Escape(pattern[i + 1].ToString()));
+                    i += 2;
+                    continue;
+                case '*':
+                    hasWildcard = true;
+                    regex.Append(".*");
                     break;
-                case '.':
-                    segments.Add(CreateSegment(pattern, current, segmentStart, i));
-                    current.Clear();
-                    segmentStart = i + 1;
+                case '?':
+                    hasWildcard = true;
+                    regex.Append('.');
                     break;
+                case '[':
+                    hasWildcard = true;
+                    i = AppendClass(pattern, i, regex);
+                    break;
+                case ']':
+                    throw new FormatException($"The pattern '{pattern}' has a ']' without '[' at position {i + 1}.");
                 default:
-                    current.Append(c);
+                    literal.Append(c);
+                    regex.Append(Regex.Escape(c.ToString()));
                     break;
             }
+
+            i++;
         }
 
-        if (escaped)
-        {
-            throw new FormatException($"The pattern ends with a lone '\\' at position {pattern.Length}.");
-        }
-
-        segments.Add(CreateSegment(pattern, current, segmentStart, pattern.Length));
         return new ItemPattern(pattern, [.. segments]);
     }
 
     /// <summary>Finds every node the pattern lands on, in document order.</summary>
     /// <param name="document">The document to search.</param>
     /// <returns>The matched nodes; arrays are returned as they are, not expanded.</returns>
-    public IEnumerable<JsonNode?> Match(JsonNode? document)
-    {
-        IEnumerable<JsonNode?> current = [document];
-        foreach (var segment in _segments)
-        {
-            current = Step(current, segment);
-        }
+    public IEnumerable<JsonNode?> Match(JsonNode? document) => Matches(document).Select(match => match.Node);
 
-        return current;
+    /// <summary>Finds every node the pattern lands on, in document order, with what each wildcard key matched.</summary>
+    /// <param name="document">The document to search.</param>
+    /// <returns>The matches.</returns>
+    public IEnumerable<PatternMatch> Matches(JsonNode? document) => Walk(document, 0, []);
+
+    /// <summary>Tells whether an object key matches the key of the pattern at an index.</summary>
+    /// <param name="segment">The index of the key in the pattern.</param>
+    /// <param name="key">An object key.</param>
+    /// <returns>Whether the key matches.</returns>
+    public bool MatchesKey(int segment, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var s = _segments[segment];
+        return s.Kind switch
+        {
+            SegmentKind.Any => true,
+            SegmentKind.Literal => string.Equals(s.Key, key, StringComparison.Ordinal),
+            _ => s.Regex!.IsMatch(key),
+        };
     }
+
+    /// <summary>Tells whether an array index matches the key of the pattern at an index.</summary>
+    /// <param name="segment">The index of the key in the pattern.</param>
+    /// <param name="index">A 0-based array index.</param>
+    /// <returns>Whether the index matches.</returns>
+    public bool MatchesIndex(int segment, int index)
+    {
+        var s = _segments[segment];
+        return s.Kind switch
+        {
+            SegmentKind.Any => true,
+            SegmentKind.Literal => s.Index == index,
+            _ => s.Regex!.IsMatch(index.ToString(CultureInfo.InvariantCulture)),
+        };
+    }
+
+    /// <summary>Gets the literal key at an index of the pattern, or <see langword="null"/> when it has a wildcard.</summary>
+    /// <param name="segment">The index of the key in the pattern.</param>
+    /// <returns>The literal key.</returns>
+    public string? LiteralAt(int segment) => _segments[segment].Kind == SegmentKind.Literal ? _segments[segment].Key : null;
+
+    /// <summary>Tells whether the key at an index of the pattern captures what it matches.</summary>
+    /// <param name="segment">The index of the key in the pattern.</param>
+    /// <returns>Whether it has a wildcard.</returns>
+    public bool CapturesAt(int segment) => _segments[segment].Kind != SegmentKind.Literal;
 
     /// <inheritdoc />
     public override string ToString() => Text;
 
-    private static IEnumerable<JsonNode?> Step(IEnumerable<JsonNode?> nodes, Segment segment)
+    private IEnumerable<PatternMatch> Walk(JsonNode? node, int depth, string[] captures)
     {
-        foreach (var node in nodes)
+        if (depth == _segments.Length)
         {
-            switch (node)
+            yield return new PatternMatch(node, captures);
+            yield break;
+        }
+
+        var captures2 = CapturesAt(depth);
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    if (MatchesKey(depth, key))
+                    {
+                        foreach (var match in Walk(value, depth + 1, captures2 ? [.. captures, key] : captures))
+                        {
+                            yield return match;
+                        }
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (MatchesIndex(depth, i))
+                    {
+                        foreach (var match in Walk(array[i], depth + 1, captures2 ? [.. captures, i.ToString(CultureInfo.InvariantCulture)] : captures))
+                        {
+                            yield return match;
+                        }
+                    }
+                }
+
+                break;
+        }
+    }
+
+    private static int AppendClass(string pattern, int open, StringBuilder regex)
+    {
+        var i = open + 1;
+        regex.Append('[');
+        if (i < pattern.Length && pattern[i] == '!')
+        {
+            regex.Append('^');
+            i++;
+        }
+
+        var first = i;
+        for (; i < pattern.Length && pattern[i] != ']'; i++)
+        {
+            var c = pattern[i];
+            if (c == '\\' && i + 1 < pattern.Length)
             {
-                case JsonObject obj when segment.IsWildcard:
-                    foreach (var property in obj)
-                    {
-                        yield return property.Value;
-                    }
-
-                    break;
-                case JsonObject obj:
-                    if (obj.TryGetPropertyValue(segment.Key, out var value))
-                    {
-                        yield return value;
-                    }
-
-                    break;
-                case JsonArray array when segment.IsWildcard:
-                    foreach (var element in array)
-                    {
-                        yield return element;
-                    }
-
-                    break;
-                case JsonArray array when segment.Index is int index:
-                    if (index < array.Count)
-                    {
-                        yield return array[index];
-                    }
-
-                    break;
+                i++;
+                c = pattern[i];
             }
-        }
-    }
+            else if (c == '-' && i > first && i + 1 < pattern.Length && pattern[i + 1] != ']')
+            {
+                regex.Append('-');
+                continue;
+            }
 
-    private static Segment CreateSegment(string pattern, StringBuilder text, int start, int end)
-    {
-        if (end == start)
+            regex.Append(c is '\\' or ']' or '[' or '^' or '-' ? "\\" + c : c.ToString());
+        }
+
+        if (i == pattern.Length)
         {
-            throw new FormatException($"The pattern '{pattern}' has an empty key at position {start + 1}.");
+            throw new FormatException($"The pattern '{pattern}' has a '[' without ']' at position {open + 1}.");
         }
 
-        var key = text.ToString();
-        var isWildcard = end - start == 1 && pattern[start] == '*';
-        int? index = int.TryParse(key, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-        return new Segment(key, isWildcard, index);
+        if (i == first)
+        {
+            throw new FormatException($"The pattern '{pattern}' has an empty class '[]' at position {open + 1}.");
+        }
+
+        regex.Append(']');
+        return i;
     }
 
-    private readonly record struct Segment(string Key, bool IsWildcard, int? Index);
+    private static Segment CreateSegment(string pattern, int start, int end, string literal, string? regex)
+    {
+        if (regex is null)
+        {
+            int? index = int.TryParse(literal, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
+            return new Segment(SegmentKind.Literal, literal, index, null);
+        }
+
+        if (end - start == 1 && pattern[start] == '*')
+        {
+            return new Segment(SegmentKind.Any, "*", null, null);
+        }
+
+        try
+        {
+            return new Segment(SegmentKind.Glob, pattern[start..end], null, new Regex("^(?:" + regex + ")$", RegexOptions.CultureInvariant | RegexOptions.Singleline, RegexTimeout));
+        }
+        catch (ArgumentException exception)
+        {
+            throw new FormatException($"The pattern '{pattern}' has an invalid key '{pattern[start..end]}' at position {start + 1}: {exception.Message}", exception);
+        }
+    }
+
+    private enum SegmentKind
+    {
+        Literal,
+        Any,
+        Glob,
+    }
+
+    private sealed record Segment(SegmentKind Kind, string Key, int? Index, Regex? Regex);
 }

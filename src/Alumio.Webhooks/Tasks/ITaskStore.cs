@@ -3,11 +3,14 @@ namespace Alumio.Webhooks.Tasks;
 /// <summary>Stores tasks durably and hands them to processors under a lease.</summary>
 public interface ITaskStore
 {
-    /// <summary>Stores the tasks of one request, all or none.</summary>
-    /// <param name="tasks">The new tasks, with status <see cref="WebhookTaskStatus.New"/>.</param>
-    /// <param name="cancellationToken">Cancels the write; then nothing is stored.</param>
-    /// <returns>A task that completes once every task is stored durably.</returns>
-    ValueTask AddAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts storing the tasks of one request. Tasks added to the batch are written as they come, so a
+    /// request with millions of items needs no memory for them, but none is visible or leased before
+    /// <see cref="ITaskBatch.CommitAsync"/>; a batch disposed without a commit leaves nothing behind.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>The open batch; dispose it.</returns>
+    ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken);
 
     /// <summary>
     /// Leases tasks that are due: new ones, and processing ones whose lease ran out. Leased tasks are

@@ -20,28 +20,10 @@ public sealed class InMemoryTaskStore : ITaskStore
     }
 
     /// <inheritdoc />
-    public ValueTask AddAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken)
+    public ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(tasks);
         cancellationToken.ThrowIfCancellationRequested();
-        lock (_gate)
-        {
-            foreach (var task in tasks)
-            {
-                if (_tasks.ContainsKey(task.Id))
-                {
-                    throw new InvalidOperationException($"A task with id {task.Id} is already stored.");
-                }
-            }
-
-            foreach (var task in tasks)
-            {
-                _tasks.Add(task.Id, task);
-                _due.Enqueue(task.Id);
-            }
-        }
-
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult<ITaskBatch>(new Batch(this));
     }
 
     /// <inheritdoc />
@@ -152,11 +134,59 @@ public sealed class InMemoryTaskStore : ITaskStore
         && (query.Status is null || task.Status == query.Status)
         && (query.RequestId is null || task.RequestId == query.RequestId);
 
+    private void Commit(List<WebhookTask> tasks)
+    {
+        lock (_gate)
+        {
+            foreach (var task in tasks)
+            {
+                if (_tasks.ContainsKey(task.Id))
+                {
+                    throw new InvalidOperationException($"A task with id {task.Id} is already stored.");
+                }
+            }
+
+            foreach (var task in tasks)
+            {
+                _tasks.Add(task.Id, task);
+                _due.Enqueue(task.Id);
+            }
+        }
+    }
+
     private WebhookTask Lease(Guid id, DateTimeOffset now, TimeSpan leaseDuration)
     {
         var task = _tasks[id] with { Status = WebhookTaskStatus.Processing, UpdatedAt = now };
         _tasks[id] = task;
         _leases[id] = now + leaseDuration;
         return task;
+    }
+
+    /// <summary>Holds a request's tasks aside until the commit.</summary>
+    private sealed class Batch(InMemoryTaskStore store) : ITaskBatch
+    {
+        private List<WebhookTask>? _staged = [];
+
+        public ValueTask AddAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken)
+        {
+            ArgumentNullException.ThrowIfNull(tasks);
+            cancellationToken.ThrowIfCancellationRequested();
+            (_staged ?? throw new InvalidOperationException("The batch is already committed or disposed.")).AddRange(tasks);
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask CommitAsync(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            store.Commit(_staged ?? throw new InvalidOperationException("The batch is already committed or disposed."));
+            _staged = null;
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            _staged = null;
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -206,7 +206,7 @@ public class WebhookEndpointTests
 
     private sealed class BrokenStore : ITaskStore
     {
-        public ValueTask AddAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken) => throw new IOException("disk full");
+        public ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) => throw new IOException("disk full");
 
         public ValueTask<IReadOnlyList<WebhookTask>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<WebhookTask>>([]);
 

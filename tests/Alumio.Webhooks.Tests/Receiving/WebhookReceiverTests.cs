@@ -153,7 +153,7 @@ public class WebhookReceiverTests
 
     private sealed class FailingStore : ITaskStore
     {
-        public ValueTask AddAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken) => throw new IOException("disk full");
+        public ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) => throw new IOException("disk full");
 
         public ValueTask<IReadOnlyList<WebhookTask>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken) => throw new NotSupportedException();
 
