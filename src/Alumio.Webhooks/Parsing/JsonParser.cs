@@ -1,16 +1,29 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alumio.Webhooks.Splitting;
 
 namespace Alumio.Webhooks.Parsing;
 
 /// <summary>Parses a UTF-8 JSON body into one document (prototype <c>json</c>).</summary>
-public sealed class JsonParser : IParser
+public sealed class JsonParser : IStreamingParser
 {
     /// <summary>The deepest nesting a body may have.</summary>
     public const int MaxDepth = 64;
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
+
+    /// <inheritdoc />
+    /// <remarks>Always: with a pattern to items, a JSON body is streamed item by item, never held whole.</remarks>
+    public bool StreamsItems => true;
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<JsonElement> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(pattern);
+        return JsonItemReader.ReadAsync(body, pattern, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -37,7 +50,7 @@ public sealed class JsonParser : IParser
         yield return document;
     }
 
-    private static string Describe(JsonException exception)
+    internal static string Describe(JsonException exception)
     {
         // The framework's message ends with its own zero-based "LineNumber: x | BytePositionInLine: y."; keep only the cause.
         var message = exception.Message;

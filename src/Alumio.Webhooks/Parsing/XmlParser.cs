@@ -1,20 +1,30 @@
 using System.Runtime.CompilerServices;
-using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
+using Alumio.Webhooks.Splitting;
+using Alumio.Webhooks.Tasks;
 
 namespace Alumio.Webhooks.Parsing;
 
 /// <summary>
-/// Parses an XML body into one JSON document (prototype <c>xml</c>), by these rules: the root element
-/// is kept; attributes become <c>@name</c>; an element's text becomes a plain string, or <c>#text</c>
-/// when it also has attributes or children; repeated siblings become an array; values stay strings.
+/// Parses an XML body into JSON (prototype <c>xml</c>), by these rules: the root element is kept;
+/// attributes become <c>@name</c>; an element's text becomes a plain string, or <c>#text</c> when it
+/// also has attributes or children; repeated siblings become an array; values stay strings.
 /// </summary>
 /// <remarks>
+/// <para>
+/// With <see cref="XmlReadMethod.WholeFile"/> the document is read whole and then split. With
+/// <see cref="XmlReadMethod.Incremental"/> the body is read as a stream and each element the pattern
+/// to items lands on is emitted as soon as its end tag is read, so memory holds one item at a time.
+/// In that mode the pattern addresses elements by name (wildcards allowed), not attributes or indexes.
+/// </para>
+/// <para>
 /// DTDs are refused, so external entities and entity expansion cannot be used against the host.
 /// Element names are kept as written, prefix included; namespace declarations are dropped.
+/// </para>
 /// </remarks>
-public sealed class XmlParser : IParser
+public sealed class XmlParser : IStreamingParser
 {
     /// <summary>The deepest element nesting a body may have.</summary>
     public const int MaxDepth = 64;
@@ -46,52 +56,85 @@ public sealed class XmlParser : IParser
     public XmlReadMethod ReadMethod { get; }
 
     /// <inheritdoc />
+    public bool StreamsItems => ReadMethod == XmlReadMethod.Incremental;
+
+    /// <inheritdoc />
     public async IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        JsonNode document;
-        using (var reader = XmlReader.Create(body, ReaderSettings))
-        {
-            try
-            {
-                document = await ReadDocumentAsync(reader, cancellationToken).ConfigureAwait(false);
-            }
-            catch (XmlException exception)
-            {
-                throw new WebhookParseException(
-                    $"The body is not valid XML: {exception.Message}",
-                    exception.LineNumber > 0 ? exception.LineNumber : null,
-                    exception.LinePosition > 0 ? exception.LinePosition : null,
-                    exception);
-            }
-        }
+        using var reader = XmlReader.Create(body, ReaderSettings);
+        yield return await Guard(ReadDocumentAsync(reader, cancellationToken)).ConfigureAwait(false);
+    }
 
-        yield return document;
+    /// <inheritdoc />
+    public async IAsyncEnumerable<JsonElement> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(pattern);
+        using var reader = XmlReader.Create(body, ReaderSettings);
+        var items = new ItemWalker(reader, pattern);
+        while (await Guard(items.NextAsync(cancellationToken)).ConfigureAwait(false) is { } item)
+        {
+            yield return JsonEntity.ToElement(item);
+        }
+    }
+
+    private static async Task<T> Guard<T>(Task<T> read)
+    {
+        try
+        {
+            return await read.ConfigureAwait(false);
+        }
+        catch (XmlException exception)
+        {
+            throw new WebhookParseException(
+                $"The body is not valid XML: {exception.Message}",
+                exception.LineNumber > 0 ? exception.LineNumber : null,
+                exception.LinePosition > 0 ? exception.LinePosition : null,
+                exception);
+        }
     }
 
     private static async Task<JsonNode> ReadDocumentAsync(XmlReader reader, CancellationToken cancellationToken)
     {
-        var lineInfo = (IXmlLineInfo)reader;
-        var stack = new Stack<ElementFrame>();
-        JsonObject? root = null;
+        if (await reader.MoveToContentAsync().ConfigureAwait(false) != XmlNodeType.Element)
+        {
+            throw new WebhookParseException("The body holds no XML root element.", 1, 1);
+        }
 
+        var name = reader.Name;
+        var value = await ReadElementAsync(reader, cancellationToken).ConfigureAwait(false);
+
+        // The rest must be well-formed too: a second root or a stray tag is an error, not ignored.
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+        }
+
+        return new JsonObject { [name] = value };
+    }
+
+    /// <summary>Reads the element the reader is on, with everything in it, into its JSON value.</summary>
+    private static async Task<JsonNode> ReadElementAsync(XmlReader reader, CancellationToken cancellationToken)
+    {
+        var top = ElementFrame.Open(reader);
+        if (reader.IsEmptyElement)
+        {
+            return top.ToValue();
+        }
+
+        var stack = new Stack<ElementFrame>();
+        stack.Push(top);
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
             cancellationToken.ThrowIfCancellationRequested();
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element:
-                    if (stack.Count >= MaxDepth)
-                    {
-                        throw new WebhookParseException(
-                            $"The XML nests deeper than {MaxDepth} elements.", lineInfo.LineNumber, lineInfo.LinePosition);
-                    }
-
-                    var frame = new ElementFrame(reader.Name);
-                    ReadAttributes(reader, frame);
+                    CheckDepth(reader);
+                    var frame = ElementFrame.Open(reader);
                     if (reader.IsEmptyElement)
                     {
-                        root = Complete(frame, stack, root);
+                        stack.Peek().Add(frame.Name, frame.ToValue());
                     }
                     else
                     {
@@ -103,104 +146,163 @@ public sealed class XmlParser : IParser
                 case XmlNodeType.Text:
                 case XmlNodeType.CDATA:
                 case XmlNodeType.SignificantWhitespace:
-                    if (stack.TryPeek(out var current))
-                    {
-                        (current.Text ??= new StringBuilder()).Append(await reader.GetValueAsync().ConfigureAwait(false));
-                    }
-
+                    stack.Peek().AppendText(await reader.GetValueAsync().ConfigureAwait(false));
                     break;
 
                 case XmlNodeType.EndElement:
-                    root = Complete(stack.Pop(), stack, root);
+                    var done = stack.Pop();
+                    var value = done.ToValue();
+                    if (stack.Count == 0)
+                    {
+                        return value;
+                    }
+
+                    stack.Peek().Add(done.Name, value);
                     break;
             }
         }
 
-        return root ?? throw new WebhookParseException("The body holds no XML root element.", 1, 1);
+        throw new WebhookParseException("The body is not valid XML: it ends before the document does.");
     }
 
-    private static void ReadAttributes(XmlReader reader, ElementFrame frame)
+    private static void CheckDepth(XmlReader reader)
     {
-        if (!reader.MoveToFirstAttribute())
+        if (reader.Depth >= MaxDepth)
         {
-            return;
+            var lineInfo = (IXmlLineInfo)reader;
+            throw new WebhookParseException($"The XML nests deeper than {MaxDepth} elements.", lineInfo.LineNumber, lineInfo.LinePosition);
         }
+    }
 
-        do
+    /// <summary>Walks the document, entering only elements on the pattern's path, and reads each element it lands on.</summary>
+    private sealed class ItemWalker(XmlReader reader, ItemPattern pattern)
+    {
+        private bool _started;
+        private bool _onNext;
+
+        public async Task<JsonNode?> NextAsync(CancellationToken cancellationToken)
         {
-            if (reader.Name == "xmlns" || reader.Prefix == "xmlns")
+            if (!_started)
             {
-                continue;
+                _started = true;
+                if (await reader.MoveToContentAsync().ConfigureAwait(false) != XmlNodeType.Element)
+                {
+                    throw new WebhookParseException("The body holds no XML root element.", 1, 1);
+                }
+
+                _onNext = true;
             }
 
-            frame.Object ??= [];
-            frame.Object["@" + reader.Name] = reader.Value;
-        }
-        while (reader.MoveToNextAttribute());
-
-        reader.MoveToElement();
-    }
-
-    private static JsonObject? Complete(ElementFrame frame, Stack<ElementFrame> stack, JsonObject? root)
-    {
-        JsonNode value;
-        if (frame.Object is null)
-        {
-            value = JsonValue.Create(frame.Text?.ToString() ?? string.Empty);
-        }
-        else
-        {
-            if (frame.Text is { Length: > 0 } text && !IsWhitespace(text))
+            while (_onNext || await reader.ReadAsync().ConfigureAwait(false))
             {
-                frame.Object["#text"] = text.ToString();
+                _onNext = false;
+                cancellationToken.ThrowIfCancellationRequested();
+                if (reader.NodeType != XmlNodeType.Element)
+                {
+                    continue;
+                }
+
+                CheckDepth(reader);
+                var depth = reader.Depth;
+                if (depth < pattern.Length && pattern.MatchesKey(depth, reader.Name))
+                {
+                    if (depth + 1 == pattern.Length)
+                    {
+                        return await ReadElementAsync(reader, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    continue;
+                }
+
+                if (!reader.IsEmptyElement)
+                {
+                    // Off the pattern's path: the whole subtree is passed over unread.
+                    await reader.SkipAsync().ConfigureAwait(false);
+                    _onNext = true;
+                }
             }
 
-            value = frame.Object;
+            return null;
         }
-
-        if (!stack.TryPeek(out var parent))
-        {
-            return new JsonObject { [frame.Name] = value };
-        }
-
-        var siblings = parent.Object ??= [];
-        if (!siblings.TryGetPropertyValue(frame.Name, out var existing))
-        {
-            siblings[frame.Name] = value;
-        }
-        else if (existing is JsonArray array)
-        {
-            array.Add(value);
-        }
-        else
-        {
-            // Clearing the slot first detaches the earlier sibling and keeps the key in its place.
-            siblings[frame.Name] = null;
-            siblings[frame.Name] = new JsonArray(existing, value);
-        }
-
-        return root;
     }
 
-    private static bool IsWhitespace(StringBuilder text)
+    /// <summary>An element being read: its attributes, children and text so far.</summary>
+    private sealed class ElementFrame
     {
-        foreach (var chunk in text.GetChunks())
+        private JsonObject? _object;
+        private System.Text.StringBuilder? _text;
+
+        private ElementFrame(string name) => Name = name;
+
+        public string Name { get; }
+
+        public static ElementFrame Open(XmlReader reader)
         {
-            if (!chunk.Span.IsWhiteSpace())
+            var frame = new ElementFrame(reader.Name);
+            if (reader.MoveToFirstAttribute())
             {
-                return false;
+                do
+                {
+                    if (reader.Name != "xmlns" && reader.Prefix != "xmlns")
+                    {
+                        (frame._object ??= [])["@" + reader.Name] = reader.Value;
+                    }
+                }
+                while (reader.MoveToNextAttribute());
+
+                reader.MoveToElement();
+            }
+
+            return frame;
+        }
+
+        public void AppendText(string text) => (_text ??= new System.Text.StringBuilder()).Append(text);
+
+        public void Add(string name, JsonNode value)
+        {
+            var children = _object ??= [];
+            if (!children.TryGetPropertyValue(name, out var existing))
+            {
+                children[name] = value;
+            }
+            else if (existing is JsonArray array)
+            {
+                array.Add(value);
+            }
+            else
+            {
+                // Clearing the slot first detaches the earlier sibling and keeps the key in its place.
+                children[name] = null;
+                children[name] = new JsonArray(existing, value);
             }
         }
 
-        return true;
-    }
+        public JsonNode ToValue()
+        {
+            if (_object is null)
+            {
+                return JsonValue.Create(_text?.ToString() ?? string.Empty);
+            }
 
-    private sealed class ElementFrame(string name)
-    {
-        public string Name { get; } = name;
+            if (_text is { Length: > 0 } && !IsWhitespace(_text))
+            {
+                _object["#text"] = _text.ToString();
+            }
 
-        public JsonObject? Object { get; set; }
+            return _object;
+        }
 
-        public StringBuilder? Text { get; set; }
+        private static bool IsWhitespace(System.Text.StringBuilder text)
+        {
+            foreach (var chunk in text.GetChunks())
+            {
+                if (!chunk.Span.IsWhiteSpace())
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
     }
 }

@@ -1,0 +1,315 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using Alumio.Webhooks.Splitting;
+
+namespace Alumio.Webhooks.Parsing;
+
+/// <summary>
+/// Streams the items an <see cref="ItemPattern"/> lands on out of a JSON body: one pass of
+/// <see cref="Utf8JsonReader"/> over the body as it arrives, each matched value parsed once into an
+/// immutable <see cref="JsonElement"/>. Only the bytes of the current item are held.
+/// </summary>
+internal sealed class JsonItemReader
+{
+    private const int MinimumReadSize = 64 * 1024;
+
+    private readonly ItemPattern _pattern;
+    private readonly byte[]?[] _literals;
+    private readonly List<Frame> _frames = [];
+    private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = JsonParser.MaxDepth });
+    private int _deadDepth;
+    private bool _rootSeen;
+    private bool _rootDone;
+
+    public JsonItemReader(ItemPattern pattern)
+    {
+        _pattern = pattern;
+        _literals = new byte[]?[pattern.Length];
+        for (var i = 0; i < pattern.Length; i++)
+        {
+            _literals[i] = pattern.LiteralAt(i) is { } literal ? Encoding.UTF8.GetBytes(literal) : null;
+        }
+    }
+
+    public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream body, ItemPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var walker = new JsonItemReader(pattern);
+        var pipe = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: MinimumReadSize, minimumReadSize: MinimumReadSize / 4, leaveOpen: true));
+        var items = new List<JsonElement>();
+        try
+        {
+            while (true)
+            {
+                var result = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
+                var buffer = result.Buffer;
+                var consumed = walker.Process(buffer, result.IsCompleted, items);
+                pipe.AdvanceTo(consumed, buffer.End);
+                foreach (var item in items)
+                {
+                    yield return item;
+                }
+
+                items.Clear();
+                if (result.IsCompleted)
+                {
+                    walker.Finish();
+                    yield break;
+                }
+            }
+        }
+        finally
+        {
+            await pipe.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private SequencePosition Process(ReadOnlySequence<byte> buffer, bool isFinalBlock, List<JsonElement> items)
+    {
+        var reader = new Utf8JsonReader(buffer, isFinalBlock, _state);
+        try
+        {
+            while (true)
+            {
+                var checkpoint = reader.CurrentState;
+                var checkpointPosition = reader.Position;
+                if (!reader.Read())
+                {
+                    break;
+                }
+
+                if (!Handle(ref reader, items))
+                {
+                    // The current item is not complete in this buffer: read it again, whole, with more data.
+                    _state = checkpoint;
+                    return checkpointPosition;
+                }
+            }
+        }
+        catch (JsonException exception)
+        {
+            throw new WebhookParseException(
+                $"The body is not valid JSON: {JsonParser.Describe(exception)}",
+                exception.LineNumber + 1,
+                exception.BytePositionInLine + 1,
+                exception);
+        }
+
+        _state = reader.CurrentState;
+        return reader.Position;
+    }
+
+    /// <summary>Handles the token the reader is on; returns false when an item needs more data.</summary>
+    private bool Handle(ref Utf8JsonReader reader, List<JsonElement> items)
+    {
+        var token = reader.TokenType;
+        if (_deadDepth > 0)
+        {
+            if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                _deadDepth++;
+            }
+            else if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+            {
+                _deadDepth--;
+            }
+
+            return true;
+        }
+
+        if (token is JsonTokenType.EndObject or JsonTokenType.EndArray)
+        {
+            _frames.RemoveAt(_frames.Count - 1);
+            _rootDone = _frames.Count == 0;
+            return true;
+        }
+
+        if (_frames.Count == 0)
+        {
+            return StartRoot(ref reader);
+        }
+
+        var frame = _frames[^1];
+        if (token == JsonTokenType.PropertyName)
+        {
+            var depth = frame.PathLength;
+            if (!MatchesKey(ref reader, depth))
+            {
+                return SkipValue(ref reader);
+            }
+
+            if (depth + 1 < _pattern.Length)
+            {
+                return EnterOrSkip(ref reader, depth + 1);
+            }
+
+            return Capture(ref reader, items);
+        }
+
+        // An array element.
+        var index = frame.NextIndex;
+        _frames[^1] = frame with { NextIndex = index + 1 };
+        if (frame.Expand)
+        {
+            return CaptureElement(ref reader, items, () => _frames[^1] = frame);
+        }
+
+        if (!_pattern.MatchesIndex(frame.PathLength, index))
+        {
+            Skip(token);
+            return true;
+        }
+
+        if (frame.PathLength + 1 < _pattern.Length)
+        {
+            Enter(token, frame.PathLength + 1, expand: false);
+            return true;
+        }
+
+        if (token == JsonTokenType.StartArray)
+        {
+            _frames.Add(new Frame(frame.PathLength + 1, 0, Expand: true));
+            return true;
+        }
+
+        return CaptureElement(ref reader, items, () => _frames[^1] = frame);
+    }
+
+    private bool StartRoot(ref Utf8JsonReader reader)
+    {
+        _rootSeen = true;
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+            case JsonTokenType.StartArray:
+                _frames.Add(new Frame(0, 0, Expand: false));
+                break;
+            case JsonTokenType.Null:
+                throw new WebhookParseException("The body is the JSON literal null, which holds no entity.", 1, 1);
+            default:
+                _rootDone = true;
+                break;
+        }
+
+        return true;
+    }
+
+    private bool MatchesKey(ref Utf8JsonReader reader, int depth)
+    {
+        if (_literals[depth] is { } literal)
+        {
+            return reader.ValueTextEquals(literal);
+        }
+
+        return _pattern.MatchesKey(depth, reader.GetString()!);
+    }
+
+    /// <summary>The key did not match: its value is passed over, however large.</summary>
+    private bool SkipValue(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        Skip(reader.TokenType);
+        return true;
+    }
+
+    private bool EnterOrSkip(ref Utf8JsonReader reader, int pathLength)
+    {
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            Enter(reader.TokenType, pathLength, expand: false);
+        }
+
+        return true;
+    }
+
+    /// <summary>The pattern ends on this property: an array's elements are items, anything else is one item.</summary>
+    private bool Capture(ref Utf8JsonReader reader, List<JsonElement> items)
+    {
+        var beforeValue = reader;
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (reader.TokenType == JsonTokenType.StartArray)
+        {
+            _frames.Add(new Frame(_frames[^1].PathLength + 1, 0, Expand: true));
+            return true;
+        }
+
+        reader = beforeValue;
+        if (!JsonElement.TryParseValue(ref reader, out var element))
+        {
+            return false;
+        }
+
+        Add(element.Value, items);
+        return true;
+    }
+
+    private static bool CaptureElement(ref Utf8JsonReader reader, List<JsonElement> items, Action undo)
+    {
+        if (!JsonElement.TryParseValue(ref reader, out var element))
+        {
+            undo();
+            return false;
+        }
+
+        Add(element.Value, items);
+        return true;
+    }
+
+    private static void Add(JsonElement element, List<JsonElement> items)
+    {
+        if (element.ValueKind != JsonValueKind.Null)
+        {
+            items.Add(element);
+        }
+    }
+
+    private void Enter(JsonTokenType token, int pathLength, bool expand)
+    {
+        if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            _frames.Add(new Frame(pathLength, 0, expand));
+        }
+    }
+
+    private void Skip(JsonTokenType token)
+    {
+        if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)
+        {
+            _deadDepth = 1;
+        }
+    }
+
+    private void Finish()
+    {
+        if (!_rootSeen)
+        {
+            throw new WebhookParseException("The body is not valid JSON: it is empty.", 1, 1);
+        }
+
+        if (!_rootDone || _frames.Count > 0 || _deadDepth > 0)
+        {
+            throw new WebhookParseException("The body is not valid JSON: it ends before the document does.");
+        }
+    }
+
+    /// <summary>An object or array being read whose path matches the pattern so far.</summary>
+    /// <param name="PathLength">How many keys lead to this container.</param>
+    /// <param name="NextIndex">For an array, the index of the next element.</param>
+    /// <param name="Expand">The pattern ended on this array: each element is an item.</param>
+    private readonly record struct Frame(int PathLength, int NextIndex, bool Expand);
+}

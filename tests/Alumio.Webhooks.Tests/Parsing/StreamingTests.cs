@@ -1,0 +1,177 @@
+using System.Text;
+using System.Text.Json;
+using Alumio.Webhooks.Parsing;
+using Alumio.Webhooks.Splitting;
+using Alumio.Webhooks.Tests.Support;
+
+namespace Alumio.Webhooks.Tests.Parsing;
+
+/// <summary>Streaming "pattern to items" must give exactly what parsing whole and splitting gives.</summary>
+public class StreamingTests
+{
+    private static readonly string[] JsonDocuments =
+    [
+        """{"orders":[{"id":1,"lines":[{"sku":"a"},{"sku":"b"}]},{"id":2,"lines":[]},null,{"id":3}]}""",
+        """{"data":{"a":{"id":1},"b":[1,2,{"x":null}],"c":"text"},"other":{"orders":[9]}}""",
+        """[{"id":1},{"id":2},[{"id":3}],"four",5.50,true,null]""",
+        """{"a.b":{"c":[{"k":1}]},"a":{"b":{"c":{"k":2}}},"weird key \" \\u0041":{"v":1}}""",
+        """{"items":[[1,2],[3,[4,5]],{"orders":{"id":"x"}}],"orders":{"id":"single"}}""",
+        """{"deep":{"deep":{"deep":{"deep":{"value":"\u00e9\ud83d\ude00"}}}}}""",
+        """42""",
+        """{}""",
+    ];
+
+    private static readonly string[] JsonPatterns =
+    [
+        "orders", "orders.*", "orders.*.lines", "orders.1", "orders.*.id", "data.*", "*", "*.*", "a\\.b.c", "a.b.c",
+        "items.*", "items.1.1", "items.*.orders", "deep.deep.deep.deep", "weird key \" A", "missing", "orders.id", "[do]*",
+    ];
+
+    [Test]
+    public async Task Streaming_json_items_equal_parsing_whole_and_splitting([Values(1, 7, 4096)] int chunk)
+    {
+        foreach (var document in JsonDocuments)
+        {
+            foreach (var text in JsonPatterns)
+            {
+                var pattern = ItemPattern.Parse(text);
+                var expected = await WholeAsync(new JsonParser(), document, pattern);
+
+                var streamed = await StreamAsync(new JsonParser(), document, pattern, chunk);
+
+                streamed.Should().Equal(expected, $"pattern '{text}' on {document} in chunks of {chunk}");
+            }
+        }
+    }
+
+    [Test]
+    public async Task Streaming_xml_items_equal_parsing_whole_and_splitting([Values(1, 13, 4096)] int chunk)
+    {
+        string[] documents =
+        [
+            """<shipments><shipment id="1"><orderId>7</orderId></shipment><shipment id="2"><orderId>8</orderId><lines><line>a</line><line>b</line></lines></shipment></shipments>""",
+            """<shipments count="1"><shipment><orderId>7</orderId></shipment><note>x</note></shipments>""",
+            """<?xml version="1.0"?><!-- c --><root xmlns:ns="urn:x"><ns:item ns:id="1">one<b/></ns:item><other><item>no</item></other><ns:item>two</ns:item></root>""",
+            """<a><b><c><d>deep</d></c></b><b><c><d>deeper</d><d>deepest</d></c></b></a>""",
+            """<empty/>""",
+        ];
+        string[] patterns = ["shipments.shipment", "shipments.*", "root.ns:item", "root.*", "a.b.c.d", "a.b", "empty", "nothing.here", "shipments.ship*"];
+
+        foreach (var document in documents)
+        {
+            foreach (var text in patterns)
+            {
+                var pattern = ItemPattern.Parse(text);
+                var expected = await WholeAsync(new XmlParser(), document, pattern);
+
+                var streamed = await StreamAsync(new XmlParser(XmlReadMethod.Incremental), document, pattern, chunk);
+
+                streamed.Should().Equal(expected, $"pattern '{text}' on {document} in chunks of {chunk}");
+            }
+        }
+    }
+
+    [Test]
+    public async Task The_first_json_item_arrives_before_the_body_is_read_to_the_end()
+    {
+        var body = Encoding.UTF8.GetBytes("{\"orders\":[" + string.Join(",", Enumerable.Range(0, 20_000).Select(i => $"{{\"id\":{i},\"note\":\"{new string('x', 40)}\"}}")) + "]}");
+        var stream = new TrickleStream(body, 4096);
+
+        await using var items = new JsonParser().ReadItemsAsync(stream, null, ItemPattern.Parse("orders"), CancellationToken.None).GetAsyncEnumerator();
+        (await items.MoveNextAsync()).Should().BeTrue();
+
+        items.Current.GetProperty("id").GetInt32().Should().Be(0);
+        stream.BytesRead.Should().BeLessThan(body.Length / 10);
+    }
+
+    [Test]
+    public async Task The_first_xml_item_arrives_before_the_body_is_read_to_the_end()
+    {
+        var body = Encoding.UTF8.GetBytes("<shipments>" + string.Concat(Enumerable.Range(0, 20_000).Select(i => $"<shipment><id>{i}</id><note>{new string('x', 40)}</note></shipment>")) + "</shipments>");
+        var stream = new TrickleStream(body, 4096);
+
+        await using var items = new XmlParser(XmlReadMethod.Incremental).ReadItemsAsync(stream, null, ItemPattern.Parse("shipments.shipment"), CancellationToken.None).GetAsyncEnumerator();
+        (await items.MoveNextAsync()).Should().BeTrue();
+
+        items.Current.GetProperty("id").GetString().Should().Be("0");
+        stream.BytesRead.Should().BeLessThan(body.Length / 10);
+    }
+
+    [TestCase("{\"orders\":[{\"id\":1},{\"id\":2}", null)]
+    [TestCase("{\"orders\":[{\"id\":1},\n{\"id\":2,}]}", 2L)]
+    [TestCase("{\"orders\":[{\"id\":1}]} trailing", 1L)]
+    [TestCase("", 1L)]
+    [TestCase("   ", null)]
+    [TestCase("null", 1L)]
+    public async Task Streamed_json_errors_are_parse_errors_with_a_line(string body, long? line)
+    {
+        var act = () => StreamAsync(new JsonParser(), body, ItemPattern.Parse("orders"), 3);
+
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        if (line is not null)
+        {
+            error.Line.Should().Be(line);
+        }
+    }
+
+    [Test]
+    public async Task Streamed_json_nesting_is_limited()
+    {
+        var deep = "{\"orders\":" + new string('[', JsonParser.MaxDepth + 1) + new string(']', JsonParser.MaxDepth + 1) + "}";
+
+        var act = () => StreamAsync(new JsonParser(), deep, ItemPattern.Parse("orders"), 4096);
+
+        await act.Should().ThrowAsync<WebhookParseException>();
+    }
+
+    [TestCase("<shipments><shipment><id>1</id></shipment><shipment><id>2</shipment></shipments>", 1L)]
+    [TestCase("<shipments><shipment><id>1</id></shipment>", 1L)]
+    [TestCase("<shipments/><second/>", 1L)]
+    public async Task Streamed_xml_errors_are_parse_errors_with_a_line(string body, long line)
+    {
+        var act = () => StreamAsync(new XmlParser(XmlReadMethod.Incremental), body, ItemPattern.Parse("shipments.shipment"), 5);
+
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Line.Should().Be(line);
+    }
+
+    [Test]
+    public async Task Streamed_xml_refuses_a_dtd()
+    {
+        var act = () => StreamAsync(new XmlParser(XmlReadMethod.Incremental), "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><shipments>&e;</shipments>", ItemPattern.Parse("shipments"), 5);
+
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Contain("DTD");
+    }
+
+    [Test]
+    public async Task Incremental_xml_addresses_elements_by_name_along_the_path()
+    {
+        const string document = """<shipments><shipment><lines><line>a</line></lines></shipment><shipment><lines><line>b</line><line>c</line></lines></shipment></shipments>""";
+
+        var streamed = await StreamAsync(new XmlParser(XmlReadMethod.Incremental), document, ItemPattern.Parse("shipments.shipment.lines.line"), 4096);
+
+        streamed.Should().Equal("\"a\"", "\"b\"", "\"c\"");
+    }
+
+    private static async Task<List<string>> WholeAsync(IParser parser, string document, ItemPattern pattern)
+    {
+        var splitter = new PatternItemSplitter(pattern);
+        var items = new List<string>();
+        await foreach (var parsed in parser.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(document)), null, CancellationToken.None))
+        {
+            items.AddRange(splitter.Split(parsed).Select(item => item.ToJsonString()));
+        }
+
+        return items;
+    }
+
+    private static async Task<List<string>> StreamAsync(IStreamingParser parser, string document, ItemPattern pattern, int chunk)
+    {
+        var items = new List<string>();
+        await foreach (var item in parser.ReadItemsAsync(new TrickleStream(Encoding.UTF8.GetBytes(document), chunk), null, pattern, CancellationToken.None))
+        {
+            items.Add(JsonSerializer.Serialize(item));
+        }
+
+        return items;
+    }
+}
