@@ -52,7 +52,7 @@ public class StreamingTests
             """<shipments><shipment id="1"><orderId>7</orderId></shipment><shipment id="2"><orderId>8</orderId><lines><line>a</line><line>b</line></lines></shipment></shipments>""",
             """<shipments><shipment><orderId>7</orderId></shipment><note>x</note></shipments>""",
             """<?xml version="1.0"?><!-- c --><root xmlns:ns="urn:x"><ns:item ns:id="1">one<b/></ns:item><ns:item>two</ns:item><other><item>no</item></other></root>""",
-            """<a><b><c><d>deep</d></c></b><b><c><d>deeper</d><d>deepest</d></c></b></a>""",
+            """<a><b><c><d>deep</d><d>deeper</d></c></b><e/></a>""",
             """<empty/>""",
         ];
         string[] patterns = ["shipments.shipment", "shipments.*", "root.ns:item", "root.*", "a.b.c.d", "a.b", "empty", "nothing.here", "shipments.ship*"];
