@@ -15,7 +15,12 @@ internal static class BuiltInPrototypes
         setup.ValidatorPrototypes.TryAdd("header", context => new HeaderRequestValidator(context.GetRequiredString("Header"), context.GetRequiredString("Value")));
 
         setup.ParserPrototypes.TryAdd("json", _ => new JsonParser());
-        setup.ParserPrototypes.TryAdd("xml", context => new XmlParser(context.GetEnum("ReadMethod", XmlReadMethod.WholeFile)));
+        setup.ParserPrototypes.TryAdd("xml", context => new XmlParser(new XmlParserOptions
+        {
+            ReadMethod = context.GetEnum("ReadMethod", XmlReadMethod.WholeFile),
+            Namespaces = context.GetEnum("Namespaces", XmlNamespaceHandling.Keep),
+            AlwaysArray = context.GetStrings("AlwaysArray"),
+        }));
 
         setup.OutgoingPrototypes.TryAdd("http", CreateHttp);
     }

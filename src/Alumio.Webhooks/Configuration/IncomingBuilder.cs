@@ -19,6 +19,11 @@ public sealed class IncomingBuilder
     /// <returns>This builder.</returns>
     public IncomingBuilder ParseXml(XmlReadMethod readMethod = XmlReadMethod.WholeFile) => Parse(new XmlParser(readMethod));
 
+    /// <summary>Parses bodies as XML (the <c>xml</c> parser) with namespace handling and always-array paths.</summary>
+    /// <param name="options">The parser's options.</param>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder ParseXml(XmlParserOptions options) => Parse(new XmlParser(options));
+
     /// <summary>Parses bodies with a parser of your own.</summary>
     /// <param name="parser">The parser.</param>
     /// <returns>This builder.</returns>

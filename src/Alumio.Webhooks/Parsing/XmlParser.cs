@@ -40,20 +40,50 @@ public sealed class XmlParser : IStreamingParser
         IgnoreWhitespace = false,
     };
 
+    private readonly bool _stripPrefixes;
+    private readonly HashSet<string> _alwaysArray;
+
     /// <summary>Initializes a new instance of the <see cref="XmlParser"/> class.</summary>
     /// <param name="readMethod">How the body is read.</param>
     public XmlParser(XmlReadMethod readMethod = XmlReadMethod.WholeFile)
+        : this(new XmlParserOptions { ReadMethod = readMethod })
     {
-        if (!Enum.IsDefined(readMethod))
-        {
-            throw new ArgumentOutOfRangeException(nameof(readMethod), readMethod, "Unknown XML read method.");
-        }
-
-        ReadMethod = readMethod;
     }
 
+    /// <summary>Initializes a new instance of the <see cref="XmlParser"/> class.</summary>
+    /// <param name="options">The read method, namespace handling and always-array paths.</param>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public XmlParser(XmlParserOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!Enum.IsDefined(options.ReadMethod))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.ReadMethod, "Unknown XML read method.");
+        }
+
+        if (!Enum.IsDefined(options.Namespaces))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Namespaces, "Unknown XML namespace handling.");
+        }
+
+        foreach (var path in options.AlwaysArray)
+        {
+            if (string.IsNullOrWhiteSpace(path) || path.Split('.').Any(string.IsNullOrWhiteSpace))
+            {
+                throw new ArgumentException($"The always-array path '{path}' must be element names separated by dots, such as 'orders.order'.", nameof(options));
+            }
+        }
+
+        Options = options;
+        _stripPrefixes = options.Namespaces == XmlNamespaceHandling.Strip;
+        _alwaysArray = new HashSet<string>(options.AlwaysArray, StringComparer.Ordinal);
+    }
+
+    /// <summary>Gets the options.</summary>
+    public XmlParserOptions Options { get; }
+
     /// <summary>Gets how the body is read.</summary>
-    public XmlReadMethod ReadMethod { get; }
+    public XmlReadMethod ReadMethod => Options.ReadMethod;
 
     /// <inheritdoc />
     public bool StreamsItems => ReadMethod == XmlReadMethod.Incremental;
@@ -72,7 +102,7 @@ public sealed class XmlParser : IStreamingParser
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(pattern);
         using var reader = XmlReader.Create(body, ReaderSettings);
-        var items = new ItemWalker(reader, pattern);
+        var items = new ItemWalker(this, reader, pattern);
         while (await Guard(items.NextAsync(cancellationToken)).ConfigureAwait(false) is { } item)
         {
             yield return JsonEntity.ToElement(item);
@@ -95,28 +125,32 @@ public sealed class XmlParser : IStreamingParser
         }
     }
 
-    private static async Task<JsonNode> ReadDocumentAsync(XmlReader reader, CancellationToken cancellationToken)
+    private async Task<JsonNode> ReadDocumentAsync(XmlReader reader, CancellationToken cancellationToken)
     {
         if (await reader.MoveToContentAsync().ConfigureAwait(false) != XmlNodeType.Element)
         {
             throw new WebhookParseException("The body holds no XML root element.", 1, 1);
         }
 
-        var name = reader.Name;
-        var value = await ReadElementAsync(reader, cancellationToken).ConfigureAwait(false);
+        var name = NameOf(reader);
+        var value = await ReadElementAsync(reader, name, cancellationToken).ConfigureAwait(false);
 
         // The rest must be well-formed too: a second root or a stray tag is an error, not ignored.
         while (await reader.ReadAsync().ConfigureAwait(false))
         {
         }
 
-        return new JsonObject { [name] = value };
+        return new JsonObject { [name] = _alwaysArray.Contains(name) ? new JsonArray(value) : value };
     }
 
     /// <summary>Reads the element the reader is on, with everything in it, into its JSON value.</summary>
-    private static async Task<JsonNode> ReadElementAsync(XmlReader reader, CancellationToken cancellationToken)
+    /// <param name="reader">The reader, on the element's start tag.</param>
+    /// <param name="path">The element's path of names from the root, when always-array paths are set.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    private async Task<JsonNode> ReadElementAsync(XmlReader reader, string? path, CancellationToken cancellationToken)
     {
-        var top = ElementFrame.Open(reader);
+        var trackPaths = _alwaysArray.Count > 0;
+        var top = Open(reader, trackPaths ? path : null);
         if (reader.IsEmptyElement)
         {
             return top.ToValue();
@@ -131,10 +165,11 @@ public sealed class XmlParser : IStreamingParser
             {
                 case XmlNodeType.Element:
                     CheckDepth(reader);
-                    var frame = ElementFrame.Open(reader);
+                    var parent = stack.Peek();
+                    var frame = Open(reader, trackPaths ? parent.Path + "." + NameOf(reader) : null);
                     if (reader.IsEmptyElement)
                     {
-                        stack.Peek().Add(frame.Name, frame.ToValue());
+                        parent.Add(frame.Name, frame.ToValue(), IsAlwaysArray(frame));
                     }
                     else
                     {
@@ -157,12 +192,36 @@ public sealed class XmlParser : IStreamingParser
                         return value;
                     }
 
-                    stack.Peek().Add(done.Name, value);
+                    stack.Peek().Add(done.Name, value, IsAlwaysArray(done));
                     break;
             }
         }
 
         throw new WebhookParseException("The body is not valid XML: it ends before the document does.");
+    }
+
+    private bool IsAlwaysArray(ElementFrame frame) => frame.Path is not null && _alwaysArray.Contains(frame.Path);
+
+    private string NameOf(XmlReader reader) => _stripPrefixes ? reader.LocalName : reader.Name;
+
+    private ElementFrame Open(XmlReader reader, string? path)
+    {
+        var frame = new ElementFrame(NameOf(reader), path);
+        if (reader.MoveToFirstAttribute())
+        {
+            do
+            {
+                if (reader.Name != "xmlns" && reader.Prefix != "xmlns")
+                {
+                    frame.SetAttribute("@" + NameOf(reader), reader.Value);
+                }
+            }
+            while (reader.MoveToNextAttribute());
+
+            reader.MoveToElement();
+        }
+
+        return frame;
     }
 
     private static void CheckDepth(XmlReader reader)
@@ -175,8 +234,9 @@ public sealed class XmlParser : IStreamingParser
     }
 
     /// <summary>Walks the document, entering only elements on the pattern's path, and reads each element it lands on.</summary>
-    private sealed class ItemWalker(XmlReader reader, ItemPattern pattern)
+    private sealed class ItemWalker(XmlParser parser, XmlReader reader, ItemPattern pattern)
     {
+        private readonly List<string> _path = [];
         private bool _started;
         private bool _onNext;
 
@@ -204,11 +264,15 @@ public sealed class XmlParser : IStreamingParser
 
                 CheckDepth(reader);
                 var depth = reader.Depth;
-                if (depth < pattern.Length && pattern.MatchesKey(depth, reader.Name))
+                var name = parser.NameOf(reader);
+                if (depth < pattern.Length && pattern.MatchesKey(depth, name))
                 {
+                    _path.RemoveRange(depth, _path.Count - depth);
+                    _path.Add(name);
                     if (depth + 1 == pattern.Length)
                     {
-                        return await ReadElementAsync(reader, cancellationToken).ConfigureAwait(false);
+                        var path = parser._alwaysArray.Count > 0 ? string.Join('.', _path) : null;
+                        return await parser.ReadElementAsync(reader, path, cancellationToken).ConfigureAwait(false);
                     }
 
                     continue;
@@ -227,43 +291,25 @@ public sealed class XmlParser : IStreamingParser
     }
 
     /// <summary>An element being read: its attributes, children and text so far.</summary>
-    private sealed class ElementFrame
+    private sealed class ElementFrame(string name, string? path)
     {
         private JsonObject? _object;
         private System.Text.StringBuilder? _text;
 
-        private ElementFrame(string name) => Name = name;
+        public string Name { get; } = name;
 
-        public string Name { get; }
+        public string? Path { get; } = path;
 
-        public static ElementFrame Open(XmlReader reader)
-        {
-            var frame = new ElementFrame(reader.Name);
-            if (reader.MoveToFirstAttribute())
-            {
-                do
-                {
-                    if (reader.Name != "xmlns" && reader.Prefix != "xmlns")
-                    {
-                        (frame._object ??= [])["@" + reader.Name] = reader.Value;
-                    }
-                }
-                while (reader.MoveToNextAttribute());
-
-                reader.MoveToElement();
-            }
-
-            return frame;
-        }
+        public void SetAttribute(string name, string value) => (_object ??= [])[name] = value;
 
         public void AppendText(string text) => (_text ??= new System.Text.StringBuilder()).Append(text);
 
-        public void Add(string name, JsonNode value)
+        public void Add(string name, JsonNode value, bool alwaysArray)
         {
             var children = _object ??= [];
             if (!children.TryGetPropertyValue(name, out var existing))
             {
-                children[name] = value;
+                children[name] = alwaysArray ? new JsonArray(value) : value;
             }
             else if (existing is JsonArray array)
             {

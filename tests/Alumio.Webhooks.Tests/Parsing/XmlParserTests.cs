@@ -123,3 +123,47 @@ public class XmlParserTests
         documents.Should().ContainSingle();
     }
 }
+
+public class XmlParserOptionsTests
+{
+    [Test]
+    public async Task Always_array_paths_make_a_single_element_an_array()
+    {
+        var parser = new XmlParser(new XmlParserOptions { AlwaysArray = ["orders.order", "orders.order.line"] });
+
+        var json = await parser.ParseSingleAsync("<orders><order><line>a</line></order></orders>");
+
+        json.Should().Be("""{"orders":{"order":[{"line":["a"]}]}}""");
+    }
+
+    [Test]
+    public async Task Always_array_paths_apply_inside_incremental_items()
+    {
+        var parser = new XmlParser(new XmlParserOptions { ReadMethod = XmlReadMethod.Incremental, AlwaysArray = ["orders.order.line"] });
+        var items = new List<string>();
+
+        await foreach (var item in parser.ReadItemsAsync(new MemoryStream("<orders><order><line>a</line></order><order><line>b</line><line>c</line></order></orders>"u8.ToArray()), null, Alumio.Webhooks.Splitting.ItemPattern.Parse("orders.order"), CancellationToken.None))
+        {
+            items.Add(System.Text.Json.JsonSerializer.Serialize(item));
+        }
+
+        items.Should().Equal("""{"line":["a"]}""", """{"line":["b","c"]}""");
+    }
+
+    [Test]
+    public async Task Namespace_prefixes_can_be_stripped()
+    {
+        var parser = new XmlParser(new XmlParserOptions { Namespaces = XmlNamespaceHandling.Strip });
+
+        var json = await parser.ParseSingleAsync("""<ns:order xmlns:ns="urn:x" ns:id="5"><ns:line>1</ns:line></ns:order>""");
+
+        json.Should().Be("""{"order":{"@id":"5","line":"1"}}""");
+    }
+
+    [TestCase("")]
+    [TestCase("orders..order")]
+    public void An_invalid_always_array_path_is_refused(string path)
+    {
+        FluentActions.Invoking(() => new XmlParser(new XmlParserOptions { AlwaysArray = [path] })).Should().Throw<ArgumentException>();
+    }
+}
