@@ -22,13 +22,20 @@ public sealed class TestRequest : WebhookRequest
         _body = new MemoryStream(body);
         ContentType = contentType;
         Method = method;
+        ContentLength = body.Length;
+    }
+
+    public TestRequest(byte[] body, string? contentType, long? contentLength)
+        : this(body, contentType)
+    {
+        ContentLength = contentLength;
     }
 
     public override string Method { get; }
 
     public override string? ContentType { get; }
 
-    public override long? ContentLength => _body.Length;
+    public override long? ContentLength { get; }
 
     public override Stream Body => _body;
 
