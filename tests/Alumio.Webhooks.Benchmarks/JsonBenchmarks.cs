@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Alumio.Webhooks.Parsing;
+using Alumio.Webhooks.Splitting;
+using BenchmarkDotNet.Attributes;
+
+namespace Alumio.Webhooks.Benchmarks;
+
+/// <summary>JSON parse + pattern to items against a bare <see cref="Utf8JsonReader"/> scan of the same bytes.</summary>
+[MemoryDiagnoser]
+public class JsonBenchmarks
+{
+    private static readonly ItemPattern Pattern = ItemPattern.Parse("orders");
+    private readonly JsonParser _parser = new();
+    private byte[] _body = [];
+
+    [Params(1, 100)]
+    public int SizeMB { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _body = Inputs.Json(SizeMB);
+
+    [Benchmark(Baseline = true, Description = "bare Utf8JsonReader scan")]
+    public int BareScan()
+    {
+        var reader = new Utf8JsonReader(_body);
+        var tokens = 0;
+        while (reader.Read())
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+
+    [Benchmark(Description = "json parse+split (streaming)")]
+    public async Task<int> ParseAndSplit()
+    {
+        var items = 0;
+        await foreach (var item in _parser.ReadItemsAsync(new MemoryStream(_body, writable: false), null, Pattern, CancellationToken.None))
+        {
+            items++;
+        }
+
+        return items;
+    }
+}

@@ -1,0 +1,11 @@
+using Alumio.Webhooks.Benchmarks;
+using BenchmarkDotNet.Running;
+
+// `stream-xml` runs the 1 GiB incremental XML check; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "stream-xml")
+{
+    return await StreamXmlCheck.RunAsync(args[1..]);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(Inputs).Assembly).Run(args);
+return 0;
