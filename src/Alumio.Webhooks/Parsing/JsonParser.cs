@@ -37,7 +37,7 @@ public sealed class JsonParser : IParser
         yield return document;
     }
 
-    private static string Describe(JsonException exception)
+    internal static string Describe(JsonException exception)
     {
         // The framework's message ends with its own zero-based "LineNumber: x | BytePositionInLine: y."; keep only the cause.
         var message = exception.Message;
