@@ -118,6 +118,10 @@ public sealed class CsvParser : IParser
     /// <summary>Reads one row: the header, a blank line (nothing) or a data row (its document).</summary>
     private JsonObject? Read(SepReader.Row row, ReadState state)
     {
+        // Rows follow each other, so a row starts on the line after the previous one ends; Sep's own
+        // LineNumberFrom is not reliable for the first row when it reads without a header.
+        var at = new RowAt(row, state.NextLine);
+        state.NextLine = row.LineNumberToExcl;
         if (row.Span.IsEmpty)
         {
             return null;
@@ -125,26 +129,27 @@ public sealed class CsvParser : IParser
 
         if (state.Keys is null && Options.HasHeaderRow)
         {
-            state.Keys = ReadHeader(row);
+            state.Keys = ReadHeader(at);
             return null;
         }
 
         state.DataRows++;
         state.Keys ??= Enumerable.Range(0, row.ColCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        return ReadRow(row, state.Keys, state.DataRows);
+        return ReadRow(at, state.Keys, state.DataRows);
     }
 
-    private string[] ReadHeader(SepReader.Row row)
+    private string[] ReadHeader(RowAt at)
     {
+        var row = at.Row;
         var keys = new string[row.ColCount];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Length; i++)
         {
             var col = row[i].Span;
-            keys[i] = Value(row, col, dataRow: null);
+            keys[i] = Value(at, col, dataRow: null);
             if (!seen.Add(keys[i]))
             {
-                var (line, position) = Locate(row, col);
+                var (line, position) = Locate(at, col);
                 throw new WebhookParseException(
                     $"The CSV header names column '{keys[i]}' twice (line {line}, position {position}).", line, position);
             }
@@ -153,15 +158,23 @@ public sealed class CsvParser : IParser
         return keys;
     }
 
-    private JsonObject ReadRow(SepReader.Row row, string[] keys, long dataRow)
+    private JsonObject ReadRow(RowAt at, string[] keys, long dataRow)
     {
-        if (row.ColCount != keys.Length)
+        var row = at.Row;
+        // Values first: an enclosure that is never closed also swallows the rest of the body, which is the clearer error.
+        var values = new string[row.ColCount];
+        for (var i = 0; i < values.Length; i++)
         {
-            var at = row.ColCount > keys.Length ? row[keys.Length].Span : row.Span[row.Span.Length..];
-            var (line, position) = Locate(row, at);
+            values[i] = Value(at, row[i].Span, dataRow);
+        }
+
+        if (values.Length != keys.Length)
+        {
+            var extra = values.Length > keys.Length ? row[keys.Length].Span : row.Span[row.Span.Length..];
+            var (line, position) = Locate(at, extra);
             var expected = Options.HasHeaderRow ? "the header has" : "the first row has";
             throw new WebhookParseException(
-                $"CSV row {dataRow} (line {row.LineNumberFrom}) has {row.ColCount} columns, but {expected} {keys.Length}.", line, position)
+                $"CSV row {dataRow} (line {at.FirstLine}) has {values.Length} columns, but {expected} {keys.Length}.", line, position)
             {
                 Row = dataRow,
             };
@@ -170,14 +183,14 @@ public sealed class CsvParser : IParser
         var document = new JsonObject();
         for (var i = 0; i < keys.Length; i++)
         {
-            document[keys[i]] = Value(row, row[i].Span, dataRow);
+            document[keys[i]] = values[i];
         }
 
         return document;
     }
 
     /// <summary>Turns a raw column into its value: enclosures checked and removed, the swapped enclosure restored.</summary>
-    private string Value(SepReader.Row row, ReadOnlySpan<char> raw, long? dataRow)
+    private string Value(RowAt row, ReadOnlySpan<char> raw, long? dataRow)
     {
         string value;
         if (raw.IsEmpty || raw[0] != Quote)
@@ -232,7 +245,7 @@ public sealed class CsvParser : IParser
         return value;
     }
 
-    private static WebhookParseException Malformed(SepReader.Row row, ReadOnlySpan<char> at, long? dataRow, string problem)
+    private static WebhookParseException Malformed(RowAt row, ReadOnlySpan<char> at, long? dataRow, string problem)
     {
         var (line, position) = Locate(row, at);
         var where = dataRow is null ? "The CSV header" : $"CSV row {dataRow}";
@@ -243,14 +256,14 @@ public sealed class CsvParser : IParser
     }
 
     /// <summary>Finds the 1-based line and position of a slice of the row's text.</summary>
-    private static (long Line, long Position) Locate(SepReader.Row row, ReadOnlySpan<char> at)
+    private static (long Line, long Position) Locate(RowAt row, ReadOnlySpan<char> at)
     {
-        var text = row.Span;
+        var text = row.Row.Span;
 
         // Columns are slices of the row's text, so the distance between them is the column's offset.
         var distance = Unsafe.ByteOffset(ref MemoryMarshal.GetReference(text), ref MemoryMarshal.GetReference(at)) / sizeof(char);
         var offset = (int)Math.Clamp(distance, 0, text.Length);
-        long line = row.LineNumberFrom;
+        var line = row.FirstLine;
         var lineStart = 0;
         for (var i = 0; i < offset; i++)
         {
@@ -264,9 +277,19 @@ public sealed class CsvParser : IParser
         return (line, offset - lineStart + 1);
     }
 
+    /// <summary>A row and the 1-based line it starts on.</summary>
+    private readonly ref struct RowAt(SepReader.Row row, long firstLine)
+    {
+        public SepReader.Row Row { get; } = row;
+
+        public long FirstLine { get; } = firstLine;
+    }
+
     private sealed class ReadState
     {
         public string[]? Keys { get; set; }
+
+        public long NextLine { get; set; } = 1;
 
         public long DataRows { get; set; }
     }

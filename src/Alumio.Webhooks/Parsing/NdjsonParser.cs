@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 
 namespace Alumio.Webhooks.Parsing;
 
@@ -133,6 +135,13 @@ public sealed class NdjsonParser : IParser
             return null;
         }
 
+        // The JSON reader leaves the bytes inside strings unchecked until they are read, so check them now.
+        if (!Utf8.IsValid(bytes))
+        {
+            var position = offset + FirstInvalidUtf8(bytes) + 1;
+            throw new WebhookParseException($"Line {line} is not valid UTF-8 at position {position}.", line, position);
+        }
+
         JsonNode? document;
         try
         {
@@ -146,6 +155,17 @@ public sealed class NdjsonParser : IParser
 
         return document ?? throw new WebhookParseException(
             $"Line {line} is the JSON literal null, which holds no entity.", line, offset + bytes.IndexOfAnyExcept(" \t"u8) + 1);
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        var index = 0;
+        while (index < bytes.Length && Rune.DecodeFromUtf8(bytes[index..], out _, out var consumed) == OperationStatus.Done)
+        {
+            index += consumed;
+        }
+
+        return index;
     }
 
     private static WebhookParseException TooLong(long line) =>

@@ -76,6 +76,14 @@ public sealed class YamlParser : IParser
             throw new WebhookParseException(
                 $"The body is not valid YAML at line {line}, column {exception.Start.Column}: {Describe(exception)}", line, exception.Start.Column, exception);
         }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet fails on some malformed input without a YamlException; name the last place it reached.
+            var mark = parser.Current?.End;
+            var line = mark is null ? (long?)null : mark.Value.Line + firstLine - 1;
+            var where = line is null ? string.Empty : $" after line {line}, column {mark!.Value.Column}";
+            throw new WebhookParseException($"The body is not valid YAML{where}.", line, mark?.Column, exception);
+        }
 
         return documents;
     }
