@@ -10,7 +10,7 @@ namespace Alumio.Webhooks.Parsing;
 /// </summary>
 /// <remarks>
 /// For UTF-8 the error names the 1-based line and character position of the first invalid byte; for
-/// other encodings the framework's decoder does not say where, so the error carries no position.
+/// other encodings the framework's decoder tells only the byte offset, which the message gives.
 /// A leading byte order mark is dropped. The body stream is not disposed.
 /// </remarks>
 internal sealed class BodyTextReader : TextReader
@@ -29,8 +29,10 @@ internal sealed class BodyTextReader : TextReader
     private int _charStart;
     private int _charEnd;
     private bool _endOfStream;
+    private bool _disposed;
     private bool _started;
     private bool _lastWasCarriageReturn;
+    private long _decodedBytes;
     private long _line = 1;
     private long _position = 1;
 
@@ -80,8 +82,9 @@ internal sealed class BodyTextReader : TextReader
     /// <inheritdoc />
     protected override void Dispose(bool disposing)
     {
-        if (disposing && _bytes.Length > 0)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             ArrayPool<byte>.Shared.Return(_bytes);
             ArrayPool<char>.Shared.Return(_chars);
         }
@@ -160,9 +163,12 @@ internal sealed class BodyTextReader : TextReader
             }
             catch (DecoderFallbackException exception)
             {
-                throw new WebhookParseException($"The body is not valid {_encodingName} text: {exception.Message}", exception);
+                var offset = _decodedBytes + Math.Max(exception.Index, 0) + 1;
+                var bytes = exception.BytesUnknown is { Length: > 0 } unknown ? Convert.ToHexString(unknown) : "?";
+                throw new WebhookParseException($"The body is not valid {_encodingName} text: the byte(s) 0x{bytes} at byte {offset} of the body cannot be decoded.", exception);
             }
 
+            _decodedBytes += _byteEnd - _byteStart;
             _byteStart = _byteEnd;
             if (flush && _charEnd == 0)
             {

@@ -76,7 +76,7 @@ public sealed class CsvParser : IParser
         catch (Exception exception) when (IsReaderFailure(exception))
         {
             text.Dispose();
-            throw Wrap(exception);
+            throw Wrap(exception, line: 1);
         }
 
         using (reader)
@@ -91,7 +91,7 @@ public sealed class CsvParser : IParser
                 }
                 catch (Exception exception) when (IsReaderFailure(exception))
                 {
-                    throw Wrap(exception);
+                    throw Wrap(exception, state.NextLine);
                 }
 
                 if (!more)
@@ -110,10 +110,11 @@ public sealed class CsvParser : IParser
     private static bool IsReaderFailure(Exception exception) =>
         exception is NotSupportedException or InvalidDataException or ArgumentException or InvalidOperationException;
 
-    private static WebhookParseException Wrap(Exception exception) =>
+    /// <summary>Wraps a failure of the CSV reader, naming the line where the row it was reading starts.</summary>
+    private static WebhookParseException Wrap(Exception exception, long line) =>
         exception is NotSupportedException
-            ? new WebhookParseException("The CSV has a row longer than 16 million characters; an enclosure may never be closed.", exception)
-            : new WebhookParseException($"The CSV could not be read: {exception.Message}", exception);
+            ? new WebhookParseException($"The CSV has a row starting at line {line} that is longer than 16 million characters; an enclosure may never be closed.", line, 1, exception)
+            : new WebhookParseException($"The CSV could not be read after line {line}: {exception.Message}", line, null, exception);
 
     /// <summary>Reads one row: the header, a blank line (nothing) or a data row (its document).</summary>
     private JsonObject? Read(SepReader.Row row, ReadState state)

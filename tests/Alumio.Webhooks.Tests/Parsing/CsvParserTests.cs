@@ -206,7 +206,7 @@ public class CsvParserTests
 
         var act = () => parser.ParseBytesAsync([.. "a\n"u8, 0xE9]);
 
-        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().StartWith("The body is not valid us-ascii text");
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Be("The body is not valid us-ascii text: the byte(s) 0xE9 at byte 3 of the body cannot be decoded.");
     }
 
     [Test]
@@ -218,7 +218,9 @@ public class CsvParserTests
 
         var act = () => _parser.ParseBytesAsync(body);
 
-        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Contain("longer than");
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        error.Message.Should().Contain("longer than");
+        error.Line.Should().Be(2);
     }
 
     [Test]
