@@ -1,3 +1,4 @@
+using System.Text;
 using Alumio.Webhooks.Outgoing;
 using Alumio.Webhooks.Parsing;
 using Alumio.Webhooks.Validation;
@@ -21,8 +22,45 @@ internal static class BuiltInPrototypes
             Namespaces = context.GetEnum("Namespaces", XmlNamespaceHandling.Keep),
             AlwaysArray = context.GetStrings("AlwaysArray"),
         }));
+        setup.ParserPrototypes.TryAdd("ndjson", _ => new NdjsonParser());
+        setup.ParserPrototypes.TryAdd("csv", CreateCsv);
+        setup.ParserPrototypes.TryAdd("yaml", _ => new YamlParser());
+        setup.ParserPrototypes.TryAdd("form", _ => new FormParser());
+        setup.ParserPrototypes.TryAdd("binary", _ => new BinaryParser());
 
         setup.OutgoingPrototypes.TryAdd("http", CreateHttp);
+    }
+
+    private static CsvParser CreateCsv(PrototypeContext context)
+    {
+        var defaults = new CsvParserOptions();
+        var encoding = defaults.Encoding;
+        if (context.GetString("Encoding") is { } name)
+        {
+            try
+            {
+                encoding = Encoding.GetEncoding(name);
+            }
+            catch (Exception exception) when (exception is ArgumentException or NotSupportedException)
+            {
+                context.AddError("Encoding", $"'{name}' is not a known encoding; use utf-8, utf-16, utf-16BE, utf-32, us-ascii or iso-8859-1");
+            }
+        }
+
+        var options = new CsvParserOptions
+        {
+            Delimiter = context.GetChar("Delimiter") ?? defaults.Delimiter,
+            Enclosure = context.GetChar("Enclosure") ?? defaults.Enclosure,
+            Escape = context.GetChar("Escape"),
+            HasHeaderRow = context.GetBoolean("HasHeaderRow", defaults.HasHeaderRow),
+            Encoding = encoding,
+        };
+        foreach (var (setting, message) in options.Problems())
+        {
+            context.AddError(setting, message);
+        }
+
+        return new CsvParser(options);
     }
 
     private static HttpOutgoing CreateHttp(PrototypeContext context)

@@ -24,6 +24,32 @@ public sealed class IncomingBuilder
     /// <returns>This builder.</returns>
     public IncomingBuilder ParseXml(XmlParserOptions options) => Parse(new XmlParser(options));
 
+    /// <summary>Parses bodies as newline-delimited JSON, one document per line (the <c>ndjson</c> parser).</summary>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder ParseNdjson() => Parse(new NdjsonParser());
+
+    /// <summary>Parses bodies as CSV, one document per data row (the <c>csv</c> parser).</summary>
+    /// <param name="options">The settings; the defaults (comma, double quote, header row, UTF-8) when <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>Invalid settings are listed with the other errors at start-up.</remarks>
+    public IncomingBuilder ParseCsv(CsvParserOptions? options = null)
+    {
+        _definition.Parser = Recipe.FromCode<IParser>($"incoming '{_definition.Identifier}' parser", _ => new CsvParser(options));
+        return this;
+    }
+
+    /// <summary>Parses bodies as YAML, one document per YAML document (the <c>yaml</c> parser).</summary>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder ParseYaml() => Parse(new YamlParser());
+
+    /// <summary>Parses <c>application/x-www-form-urlencoded</c> bodies (the <c>form</c> parser).</summary>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder ParseForm() => Parse(new FormParser());
+
+    /// <summary>Takes bodies as they are, in base64 (the <c>binary</c> parser).</summary>
+    /// <returns>This builder.</returns>
+    public IncomingBuilder ParseBinary() => Parse(new BinaryParser());
+
     /// <summary>Parses bodies with a parser of your own.</summary>
     /// <param name="parser">The parser.</param>
     /// <returns>This builder.</returns>

@@ -89,6 +89,47 @@ public sealed class PrototypeContext
         return defaultValue;
     }
 
+    /// <summary>Reads an optional boolean setting, <c>true</c> or <c>false</c> in any case.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <param name="defaultValue">The value when the setting is absent.</param>
+    /// <returns>The value; <paramref name="defaultValue"/> when absent or invalid (invalid is recorded).</returns>
+    public bool GetBoolean(string key, bool defaultValue)
+    {
+        var text = GetString(key);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        AddError(key, $"'{text}' is not true or false");
+        return defaultValue;
+    }
+
+    /// <summary>Reads an optional setting that must be exactly one character.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <returns>The character; <see langword="null"/> when absent or invalid (invalid is recorded).</returns>
+    public char? GetChar(string key)
+    {
+        var text = GetString(key);
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (text.Length == 1)
+        {
+            return text[0];
+        }
+
+        AddError(key, $"must be exactly one character; it is {text.Length} characters long");
+        return null;
+    }
+
     /// <summary>Reads an optional list of strings; a single value is a list of one.</summary>
     /// <param name="key">The setting's key.</param>
     /// <returns>The values; empty when not set.</returns>

@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json.Nodes;
+using nietras.SeparatedValues;
+
+namespace Alumio.Webhooks.Parsing;
+
+/// <summary>
+/// Parses CSV (prototype <c>csv</c>): each data row becomes one document, a JSON object of strings,
+/// yielded as soon as the row has been read.
+/// </summary>
+/// <remarks>
+/// <para>
+/// With a header row (the default) its values are the keys; without one the keys are the column
+/// numbers <c>0</c>, <c>1</c>, .... Values are strings as written, an enclosed value without its
+/// enclosures and with doubled enclosures made single; nothing is trimmed. Rows end with <c>\r\n</c>,
+/// <c>\n</c> or <c>\r</c>; an enclosed value may span lines. Blank lines are skipped.
+/// </para>
+/// <para>
+/// An empty body (or one of blank lines only) holds no documents and is not an error, nor is a
+/// header row without data rows: there is simply nothing to deliver.
+/// </para>
+/// <para>
+/// Refused, with the 1-based <see cref="WebhookParseException.Line"/> and
+/// <see cref="WebhookParseException.Position"/> and, for data rows, the 1-based data
+/// <see cref="WebhookParseException.Row"/>: a header naming a column twice; a row with another number
+/// of columns than the header (or, without one, the first row); an enclosure that is never closed, one
+/// followed by anything but a delimiter or the end of the row, and one inside a value that does not
+/// start with it; text that is not valid in the <see cref="CsvParserOptions.Encoding"/>; a row longer
+/// than 16 million characters. The body is read in chunks, never whole.
+/// </para>
+/// </remarks>
+public sealed class CsvParser : IParser
+{
+    private const char Quote = '"';
+
+    private readonly SepReaderOptions _sepOptions;
+
+    /// <summary>Initializes a new instance of the <see cref="CsvParser"/> class.</summary>
+    /// <param name="options">The settings; the defaults when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">A setting is invalid; the message names it.</exception>
+    public CsvParser(CsvParserOptions? options = null)
+    {
+        options ??= new CsvParserOptions();
+        var problems = options.Problems().Select(p => $"{p.Setting} {p.Message}.").ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException($"Invalid CSV parser settings: {string.Join(" ", problems)}", nameof(options));
+        }
+
+        Options = options;
+        _sepOptions = new SepReaderOptions(new Sep(options.SepDelimiter))
+        {
+            HasHeader = false,
+            DisableColCountCheck = true,
+            Unescape = false,
+            CultureInfo = CultureInfo.InvariantCulture,
+        };
+    }
+
+    /// <summary>Gets the settings.</summary>
+    public CsvParserOptions Options { get; }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var text = new BodyTextReader(body, Options.Encoding, Options.Enclosure);
+        SepReader reader;
+        try
+        {
+            reader = await _sepOptions.FromAsync(text, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (IsReaderFailure(exception))
+        {
+            text.Dispose();
+            throw Wrap(exception, line: 1);
+        }
+
+        using (reader)
+        {
+            var state = new ReadState();
+            while (true)
+            {
+                bool more;
+                try
+                {
+                    more = await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (IsReaderFailure(exception))
+                {
+                    throw Wrap(exception, state.NextLine);
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                if (Read(reader.Current, state) is { } document)
+                {
+                    yield return document;
+                }
+            }
+        }
+    }
+
+    private static bool IsReaderFailure(Exception exception) =>
+        exception is NotSupportedException or InvalidDataException or ArgumentException or InvalidOperationException;
+
+    /// <summary>Wraps a failure of the CSV reader, naming the line where the row it was reading starts.</summary>
+    private static WebhookParseException Wrap(Exception exception, long line) =>
+        exception is NotSupportedException
+            ? new WebhookParseException($"The CSV has a row starting at line {line} that is longer than 16 million characters; an enclosure may never be closed.", line, 1, exception)
+            : new WebhookParseException($"The CSV could not be read after line {line}: {exception.Message}", line, null, exception);
+
+    /// <summary>Reads one row: the header, a blank line (nothing) or a data row (its document).</summary>
+    private JsonObject? Read(SepReader.Row row, ReadState state)
+    {
+        // Rows follow each other, so a row starts on the line after the previous one ends; Sep's own
+        // LineNumberFrom is not reliable for the first row when it reads without a header.
+        var at = new RowAt(row, state.NextLine);
+        state.NextLine = row.LineNumberToExcl;
+        if (row.Span.IsEmpty)
+        {
+            return null;
+        }
+
+        if (state.Keys is null && Options.HasHeaderRow)
+        {
+            state.Keys = ReadHeader(at);
+            return null;
+        }
+
+        state.DataRows++;
+        state.Keys ??= Enumerable.Range(0, row.ColCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return ReadRow(at, state.Keys, state.DataRows);
+    }
+
+    private string[] ReadHeader(RowAt at)
+    {
+        var row = at.Row;
+        var keys = new string[row.ColCount];
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var col = row[i].Span;
+            keys[i] = Value(at, col, dataRow: null);
+            if (!seen.Add(keys[i]))
+            {
+                var (line, position) = Locate(at, col);
+                throw new WebhookParseException(
+                    $"The CSV header names column '{keys[i]}' twice (line {line}, position {position}).", line, position);
+            }
+        }
+
+        return keys;
+    }
+
+    private JsonObject ReadRow(RowAt at, string[] keys, long dataRow)
+    {
+        var row = at.Row;
+        // Values first: an enclosure that is never closed also swallows the rest of the body, which is the clearer error.
+        var values = new string[row.ColCount];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Value(at, row[i].Span, dataRow);
+        }
+
+        if (values.Length != keys.Length)
+        {
+            var extra = values.Length > keys.Length ? row[keys.Length].Span : row.Span[row.Span.Length..];
+            var (line, position) = Locate(at, extra);
+            var expected = Options.HasHeaderRow ? "the header has" : "the first row has";
+            throw new WebhookParseException(
+                $"CSV row {dataRow} (line {at.FirstLine}) has {values.Length} columns, but {expected} {keys.Length}.", line, position)
+            {
+                Row = dataRow,
+            };
+        }
+
+        var document = new JsonObject();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            document[keys[i]] = values[i];
+        }
+
+        return document;
+    }
+
+    /// <summary>Turns a raw column into its value: enclosures checked and removed, the swapped enclosure restored.</summary>
+    private string Value(RowAt row, ReadOnlySpan<char> raw, long? dataRow)
+    {
+        string value;
+        if (raw.IsEmpty || raw[0] != Quote)
+        {
+            var stray = raw.IndexOf(Quote);
+            if (stray >= 0)
+            {
+                throw Malformed(row, raw[stray..], dataRow, "has an enclosure inside a value that does not start with one");
+            }
+
+            value = raw.ToString();
+        }
+        else
+        {
+            var builder = new StringBuilder(raw.Length);
+            var index = 1;
+            while (true)
+            {
+                var next = raw[index..].IndexOf(Quote);
+                if (next < 0)
+                {
+                    throw Malformed(row, raw, dataRow, "has an enclosure that is never closed");
+                }
+
+                builder.Append(raw.Slice(index, next));
+                index += next;
+                if (index + 1 < raw.Length && raw[index + 1] == Quote)
+                {
+                    builder.Append(Quote);
+                    index += 2;
+                }
+                else if (index == raw.Length - 1)
+                {
+                    break;
+                }
+                else
+                {
+                    throw Malformed(row, raw[(index + 1)..], dataRow, "has text after a closing enclosure; an enclosure inside an enclosed value must be doubled");
+                }
+            }
+
+            value = builder.ToString();
+        }
+
+        if (Options.Enclosure != Quote)
+        {
+            var chars = value.ToCharArray();
+            BodyTextReader.Swap(chars, Options.Enclosure);
+            value = new string(chars);
+        }
+
+        return value;
+    }
+
+    private static WebhookParseException Malformed(RowAt row, ReadOnlySpan<char> at, long? dataRow, string problem)
+    {
+        var (line, position) = Locate(row, at);
+        var where = dataRow is null ? "The CSV header" : $"CSV row {dataRow}";
+        return new WebhookParseException($"{where} {problem} (line {line}, position {position}).", line, position)
+        {
+            Row = dataRow,
+        };
+    }
+
+    /// <summary>Finds the 1-based line and position of a slice of the row's text.</summary>
+    private static (long Line, long Position) Locate(RowAt row, ReadOnlySpan<char> at)
+    {
+        var text = row.Row.Span;
+
+        // Columns are slices of the row's text, so the distance between them is the column's offset.
+        var distance = Unsafe.ByteOffset(ref MemoryMarshal.GetReference(text), ref MemoryMarshal.GetReference(at)) / sizeof(char);
+        var offset = (int)Math.Clamp(distance, 0, text.Length);
+        var line = row.FirstLine;
+        var lineStart = 0;
+        for (var i = 0; i < offset; i++)
+        {
+            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n')))
+            {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+
+        return (line, offset - lineStart + 1);
+    }
+
+    /// <summary>A row and the 1-based line it starts on.</summary>
+    private readonly ref struct RowAt(SepReader.Row row, long firstLine)
+    {
+        public SepReader.Row Row { get; } = row;
+
+        public long FirstLine { get; } = firstLine;
+    }
+
+    private sealed class ReadState
+    {
+        public string[]? Keys { get; set; }
+
+        public long NextLine { get; set; } = 1;
+
+        public long DataRows { get; set; }
+    }
+}
