@@ -19,7 +19,7 @@ internal static class TaskJson
         writer.WriteString("createdAt", task.CreatedAt);
         writer.WriteString("updatedAt", task.UpdatedAt);
         writer.WritePropertyName("entity");
-        task.Entity.WriteTo(writer);
+        writer.WriteRawValue(task.EntityUtf8.Span);
         writer.WriteEndObject();
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Alumio.Webhooks.Splitting;
 
 namespace Alumio.Webhooks.Parsing;
@@ -17,7 +16,7 @@ public interface IStreamingParser : IParser
     /// <param name="contentType">The request's content type, when known.</param>
     /// <param name="pattern">The pattern to items; a match on an array yields its elements.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The items, as immutable JSON.</returns>
+    /// <returns>The items, each as UTF-8 JSON that the caller owns.</returns>
     /// <exception cref="WebhookParseException">The body is malformed; the exception says where.</exception>
-    IAsyncEnumerable<JsonElement> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken);
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken);
 }

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Alumio.Webhooks.Splitting;
 
 namespace Alumio.Webhooks.Parsing;
@@ -23,6 +24,7 @@ internal sealed class JsonItemReader
     private int _deadDepth;
     private bool _rootSeen;
     private bool _rootDone;
+    private ReadOnlySequence<byte> _buffer;
 
     public JsonItemReader(ItemPattern pattern)
     {
@@ -34,11 +36,11 @@ internal sealed class JsonItemReader
         }
     }
 
-    public static async IAsyncEnumerable<JsonElement> ReadAsync(Stream body, ItemPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(Stream body, ItemPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var walker = new JsonItemReader(pattern);
         var pipe = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: MinimumReadSize, minimumReadSize: MinimumReadSize / 4, leaveOpen: true));
-        var items = new List<JsonElement>();
+        var items = new List<ReadOnlyMemory<byte>>();
         try
         {
             while (true)
@@ -66,8 +68,9 @@ internal sealed class JsonItemReader
         }
     }
 
-    private SequencePosition Process(ReadOnlySequence<byte> buffer, bool isFinalBlock, List<JsonElement> items)
+    private SequencePosition Process(ReadOnlySequence<byte> buffer, bool isFinalBlock, List<ReadOnlyMemory<byte>> items)
     {
+        _buffer = buffer;
         var reader = new Utf8JsonReader(buffer, isFinalBlock, _state);
         try
         {
@@ -102,7 +105,7 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>Handles the token the reader is on; returns false when an item needs more data.</summary>
-    private bool Handle(ref Utf8JsonReader reader, List<JsonElement> items)
+    private bool Handle(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
     {
         var token = reader.TokenType;
         if (_deadDepth > 0)
@@ -234,9 +237,8 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>The pattern ends on this property: an array's elements are items, anything else is one item.</summary>
-    private bool Capture(ref Utf8JsonReader reader, List<JsonElement> items)
+    private bool Capture(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
     {
-        var beforeValue = reader;
         if (!reader.Read())
         {
             return false;
@@ -248,34 +250,43 @@ internal sealed class JsonItemReader
             return true;
         }
 
-        reader = beforeValue;
-        if (!JsonElement.TryParseValue(ref reader, out var element))
-        {
-            return false;
-        }
-
-        Add(element.Value, items);
-        return true;
+        return CaptureValue(ref reader, items);
     }
 
-    private static bool CaptureElement(ref Utf8JsonReader reader, List<JsonElement> items, Action undo)
+    private bool CaptureElement(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items, Action undo)
     {
-        if (!JsonElement.TryParseValue(ref reader, out var element))
+        if (!CaptureValue(ref reader, items))
         {
             undo();
             return false;
         }
 
-        Add(element.Value, items);
         return true;
     }
 
-    private static void Add(JsonElement element, List<JsonElement> items)
+    /// <summary>Copies the value the reader is on, checked but not parsed again, as the item's UTF-8 JSON.</summary>
+    private bool CaptureValue(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
     {
-        if (element.ValueKind != JsonValueKind.Null)
+        var start = reader.TokenStartIndex;
+        var token = reader.TokenType;
+        if (token is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
         {
-            items.Add(element);
+            return false;
         }
+
+        if (token == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        var item = _buffer.Slice(start, reader.BytesConsumed - start).ToArray();
+        if (!Utf8.IsValid(item))
+        {
+            throw new WebhookParseException("The body is not valid JSON: an item holds bytes that are not UTF-8.");
+        }
+
+        items.Add(item);
+        return true;
     }
 
     private void Enter(JsonTokenType token, int pathLength, bool expand)

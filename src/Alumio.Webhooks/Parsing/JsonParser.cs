@@ -18,7 +18,7 @@ public sealed class JsonParser : IStreamingParser
     public bool StreamsItems => true;
 
     /// <inheritdoc />
-    public IAsyncEnumerable<JsonElement> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(pattern);

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
 using Alumio.Webhooks.Splitting;
@@ -97,7 +96,7 @@ public sealed class XmlParser : IStreamingParser
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<JsonElement> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(pattern);
@@ -105,7 +104,7 @@ public sealed class XmlParser : IStreamingParser
         var items = new ItemWalker(this, reader, pattern);
         while (await Guard(items.NextAsync(cancellationToken)).ConfigureAwait(false) is { } item)
         {
-            yield return JsonEntity.ToElement(item);
+            yield return JsonEntity.ToUtf8(item);
         }
     }
 

@@ -98,7 +98,7 @@ public sealed class WebhookTaskProcessor
         var context = new TaskContext(task, _services);
         try
         {
-            var entity = JsonEntity.ToNode(task.Entity);
+            var entity = JsonEntity.ToNode(task.EntityUtf8);
             for (var i = 0; i < route.Transformers.Count; i++)
             {
                 var result = await route.Transformers[i].TransformAsync(entity, context, cancellationToken).ConfigureAwait(false);

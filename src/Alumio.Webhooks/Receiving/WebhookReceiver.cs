@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Parsing;
@@ -156,7 +155,7 @@ public sealed class WebhookReceiver
         return WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, writer.Count);
     }
 
-    private static async IAsyncEnumerable<JsonElement> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (incoming.Parser is IStreamingParser { StreamsItems: true } streaming && incoming.Splitter is PatternItemSplitter { Pattern: { } pattern })
         {
@@ -172,7 +171,7 @@ public sealed class WebhookReceiver
         {
             foreach (var item in incoming.Splitter.Split(document))
             {
-                yield return JsonEntity.ToElement(item);
+                yield return JsonEntity.ToUtf8(item);
             }
         }
     }

@@ -4,16 +4,17 @@ using System.Text.Json.Nodes;
 
 namespace Alumio.Webhooks.Tasks;
 
-/// <summary>Converts entities between the mutable form transformers use and the immutable form tasks store.</summary>
+/// <summary>Converts entities between the mutable form transformers use and the UTF-8 JSON tasks store.</summary>
 internal static class JsonEntity
 {
     /// <summary>Deeper than any parser produces, so stored entities always round-trip.</summary>
     public const int MaxDepth = 256;
 
-    private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = MaxDepth };
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
+    public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
-    public static JsonElement ToElement(JsonNode node)
+    private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = MaxDepth };
+
+    public static byte[] ToUtf8(JsonNode node)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
@@ -21,11 +22,10 @@ internal static class JsonEntity
             node.WriteTo(writer);
         }
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory, DocumentOptions);
-        return document.RootElement.Clone();
+        return buffer.WrittenSpan.ToArray();
     }
 
-    public static JsonNode ToNode(JsonElement element) =>
-        JsonNode.Parse(element.GetRawText(), documentOptions: DocumentOptions)
+    public static JsonNode ToNode(ReadOnlyMemory<byte> utf8) =>
+        JsonNode.Parse(utf8.Span, documentOptions: DocumentOptions)
         ?? throw new InvalidOperationException("A stored entity is the JSON literal null.");
 }

@@ -7,7 +7,7 @@ namespace Alumio.Webhooks.Tasks;
 /// <param name="RequestId">The id of the webhook request that created the task.</param>
 /// <param name="Webhook">The identifier of the webhook that received the entity.</param>
 /// <param name="Route">The name of the route the task follows.</param>
-/// <param name="Entity">The entity as it was split from the request, before any transformer ran.</param>
+/// <param name="EntityUtf8">The entity as UTF-8 JSON, as it was split from the request, before any transformer ran.</param>
 /// <param name="Status">Where the task is in its life cycle.</param>
 /// <param name="Attempts">How many times delivery was attempted.</param>
 /// <param name="LastError">Why the last attempt failed or why the task was skipped; never holds a secret.</param>
@@ -18,9 +18,20 @@ public sealed record WebhookTask(
     string RequestId,
     string Webhook,
     string Route,
-    JsonElement Entity,
+    ReadOnlyMemory<byte> EntityUtf8,
     WebhookTaskStatus Status,
     int Attempts,
     string? LastError,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>Gets the entity, parsed from <see cref="EntityUtf8"/> on each call.</summary>
+    public JsonElement Entity
+    {
+        get
+        {
+            using var document = JsonDocument.Parse(EntityUtf8, JsonEntity.DocumentOptions);
+            return document.RootElement.Clone();
+        }
+    }
+}

@@ -114,7 +114,7 @@ public class HttpOutgoingLoopbackTests
     private TaskContext Context()
     {
         var now = DateTimeOffset.UtcNow;
-        var task = new WebhookTask(Guid.CreateVersion7(), "r", "w", "route", JsonDocument.Parse("{}").RootElement.Clone(), WebhookTaskStatus.Processing, 0, null, now, now);
+        var task = new WebhookTask(Guid.CreateVersion7(), "r", "w", "route", "{}"u8.ToArray(), WebhookTaskStatus.Processing, 0, null, now, now);
         return new TaskContext(task, _services);
     }
 }

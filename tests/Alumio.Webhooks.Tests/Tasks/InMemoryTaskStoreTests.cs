@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Alumio.Webhooks.Tasks;
 using Microsoft.Extensions.Time.Testing;
 
@@ -103,6 +102,6 @@ public class InMemoryTaskStoreTests
     private WebhookTask NewTask(string requestId, string route)
     {
         var now = _time.GetUtcNow();
-        return new WebhookTask(Guid.CreateVersion7(now), requestId, "wms", route, JsonDocument.Parse("""{"id":1}""").RootElement.Clone(), WebhookTaskStatus.New, 0, null, now, now);
+        return new WebhookTask(Guid.CreateVersion7(now), requestId, "wms", route, """{"id":1}"""u8.ToArray(), WebhookTaskStatus.New, 0, null, now, now);
     }
 }
