@@ -30,7 +30,6 @@ public sealed class XmlParser : IStreamingParser
 
     private static readonly XmlReaderSettings ReaderSettings = new()
     {
-        Async = true,
         CloseInput = false,
         DtdProcessing = DtdProcessing.Prohibit,
         XmlResolver = null,
@@ -91,28 +90,40 @@ public sealed class XmlParser : IStreamingParser
     public async IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        using var reader = XmlReader.Create(body, ReaderSettings);
-        yield return await Guard(ReadDocumentAsync(reader, cancellationToken)).ConfigureAwait(false);
+
+        // The whole document is held anyway, so it is read into memory first and parsed synchronously,
+        // which is several times faster than the reader's asynchronous path.
+        var copy = new MemoryStream();
+        await body.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
+        copy.Position = 0;
+        yield return Guard(() =>
+        {
+            using var reader = XmlReader.Create(copy, ReaderSettings);
+            return ReadDocument(reader, cancellationToken);
+        });
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentNullException.ThrowIfNull(pattern);
-        using var reader = XmlReader.Create(body, ReaderSettings);
-        var items = new ItemWalker(this, reader, pattern);
-        while (await Guard(items.NextAsync(cancellationToken)).ConfigureAwait(false) is { } item)
-        {
-            yield return JsonEntity.ToUtf8(item);
-        }
+        return SyncReadPump.RunAsync<ReadOnlyMemory<byte>>(
+            body,
+            (stream, emit) => Guard(() =>
+            {
+                using var reader = XmlReader.Create(stream, ReaderSettings);
+                new ItemWalker(this, reader, pattern).Run(item => emit(JsonEntity.ToUtf8(item)), cancellationToken);
+                return true;
+            }),
+            cancellationToken);
     }
 
-    private static async Task<T> Guard<T>(Task<T> read)
+    private static T Guard<T>(Func<T> read)
     {
         try
         {
-            return await read.ConfigureAwait(false);
+            return read();
         }
         catch (XmlException exception)
         {
@@ -124,18 +135,18 @@ public sealed class XmlParser : IStreamingParser
         }
     }
 
-    private async Task<JsonNode> ReadDocumentAsync(XmlReader reader, CancellationToken cancellationToken)
+    private JsonNode ReadDocument(XmlReader reader, CancellationToken cancellationToken)
     {
-        if (await reader.MoveToContentAsync().ConfigureAwait(false) != XmlNodeType.Element)
+        if (reader.MoveToContent() != XmlNodeType.Element)
         {
             throw new WebhookParseException("The body holds no XML root element.", 1, 1);
         }
 
         var name = NameOf(reader);
-        var value = await ReadElementAsync(reader, name, cancellationToken).ConfigureAwait(false);
+        var value = ReadElement(reader, name, cancellationToken);
 
         // The rest must be well-formed too: a second root or a stray tag is an error, not ignored.
-        while (await reader.ReadAsync().ConfigureAwait(false))
+        while (reader.Read())
         {
         }
 
@@ -146,7 +157,7 @@ public sealed class XmlParser : IStreamingParser
     /// <param name="reader">The reader, on the element's start tag.</param>
     /// <param name="path">The element's path of names from the root, when always-array paths are set.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    private async Task<JsonNode> ReadElementAsync(XmlReader reader, string? path, CancellationToken cancellationToken)
+    private JsonNode ReadElement(XmlReader reader, string? path, CancellationToken cancellationToken)
     {
         var trackPaths = _alwaysArray.Count > 0;
         var top = Open(reader, trackPaths ? path : null);
@@ -157,9 +168,8 @@ public sealed class XmlParser : IStreamingParser
 
         var stack = new Stack<ElementFrame>();
         stack.Push(top);
-        while (await reader.ReadAsync().ConfigureAwait(false))
+        while (reader.Read())
         {
-            cancellationToken.ThrowIfCancellationRequested();
             switch (reader.NodeType)
             {
                 case XmlNodeType.Element:
@@ -180,7 +190,7 @@ public sealed class XmlParser : IStreamingParser
                 case XmlNodeType.Text:
                 case XmlNodeType.CDATA:
                 case XmlNodeType.SignificantWhitespace:
-                    stack.Peek().AppendText(await reader.GetValueAsync().ConfigureAwait(false));
+                    stack.Peek().AppendText(reader.Value);
                     break;
 
                 case XmlNodeType.EndElement:
@@ -191,6 +201,7 @@ public sealed class XmlParser : IStreamingParser
                         return value;
                     }
 
+                    cancellationToken.ThrowIfCancellationRequested();
                     stack.Peek().Add(done.Name, value, IsAlwaysArray(done));
                     break;
             }
@@ -236,26 +247,18 @@ public sealed class XmlParser : IStreamingParser
     private sealed class ItemWalker(XmlParser parser, XmlReader reader, ItemPattern pattern)
     {
         private readonly List<string> _path = [];
-        private bool _started;
-        private bool _onNext;
 
-        public async Task<JsonNode?> NextAsync(CancellationToken cancellationToken)
+        public void Run(Action<JsonNode> emit, CancellationToken cancellationToken)
         {
-            if (!_started)
+            if (reader.MoveToContent() != XmlNodeType.Element)
             {
-                _started = true;
-                if (await reader.MoveToContentAsync().ConfigureAwait(false) != XmlNodeType.Element)
-                {
-                    throw new WebhookParseException("The body holds no XML root element.", 1, 1);
-                }
-
-                _onNext = true;
+                throw new WebhookParseException("The body holds no XML root element.", 1, 1);
             }
 
-            while (_onNext || await reader.ReadAsync().ConfigureAwait(false))
+            var onNext = true;
+            while (onNext || reader.Read())
             {
-                _onNext = false;
-                cancellationToken.ThrowIfCancellationRequested();
+                onNext = false;
                 if (reader.NodeType != XmlNodeType.Element)
                 {
                     continue;
@@ -270,8 +273,9 @@ public sealed class XmlParser : IStreamingParser
                     _path.Add(name);
                     if (depth + 1 == pattern.Length)
                     {
+                        cancellationToken.ThrowIfCancellationRequested();
                         var path = parser._alwaysArray.Count > 0 ? string.Join('.', _path) : null;
-                        return await parser.ReadElementAsync(reader, path, cancellationToken).ConfigureAwait(false);
+                        emit(parser.ReadElement(reader, path, cancellationToken));
                     }
 
                     continue;
@@ -280,12 +284,10 @@ public sealed class XmlParser : IStreamingParser
                 if (!reader.IsEmptyElement)
                 {
                     // Off the pattern's path: the whole subtree is passed over unread.
-                    await reader.SkipAsync().ConfigureAwait(false);
-                    _onNext = true;
+                    reader.Skip();
+                    onNext = true;
                 }
             }
-
-            return null;
         }
     }
 

@@ -1,0 +1,105 @@
+using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
+using System.Threading.Channels;
+
+namespace Alumio.Webhooks.Parsing;
+
+/// <summary>
+/// Runs a synchronous reader (such as <see cref="System.Xml.XmlReader"/>, whose synchronous path is several
+/// times faster than its asynchronous one) over a body that arrives asynchronously, without ever
+/// blocking on the request stream. A body that fits in <c>threshold</c> bytes is read first and parsed
+/// from memory; a larger one is fed through a pipe to a dedicated thread, whose items come back
+/// through a bounded channel, so memory stays flat however large the body is.
+/// </summary>
+internal static class SyncReadPump
+{
+    public const int DefaultThreshold = 1024 * 1024;
+
+    public static async IAsyncEnumerable<T> RunAsync<T>(Stream body, Action<Stream, Action<T>> produce, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
+    {
+        var prefix = new byte[threshold];
+        var filled = await body.ReadAtLeastAsync(prefix, threshold, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        if (filled < threshold)
+        {
+            var items = new List<T>();
+            produce(new MemoryStream(prefix, 0, filled, writable: false), items.Add);
+            foreach (var item in items)
+            {
+                yield return item;
+            }
+
+            yield break;
+        }
+
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: threshold, resumeWriterThreshold: threshold / 2, useSynchronizationContext: false));
+        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ExceptionDispatchInfo? failure = null;
+
+        var feeder = FeedAsync(pipe.Writer, prefix, body, stop.Token);
+        var worker = Task.Factory.StartNew(
+            () =>
+            {
+                try
+                {
+                    using var stream = pipe.Reader.AsStream(leaveOpen: true);
+                    produce(stream, item =>
+                    {
+                        if (!channel.Writer.TryWrite(item))
+                        {
+                            channel.Writer.WriteAsync(item, stop.Token).AsTask().GetAwaiter().GetResult();
+                        }
+                    });
+                }
+                catch (Exception exception)
+                {
+                    failure = ExceptionDispatchInfo.Capture(exception);
+                }
+                finally
+                {
+                    pipe.Reader.Complete();
+                    channel.Writer.TryComplete();
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+
+        try
+        {
+            while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (channel.Reader.TryRead(out var item))
+                {
+                    yield return item;
+                }
+            }
+
+            await worker.ConfigureAwait(false);
+            failure?.Throw();
+        }
+        finally
+        {
+            // Stops both sides when the caller stops early or fails: the feeder is cancelled, and the
+            // worker sees the end of the pipe or a cancelled channel write.
+            await stop.CancelAsync().ConfigureAwait(false);
+            pipe.Reader.CancelPendingRead();
+            await Task.WhenAll(feeder, worker).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    private static async Task FeedAsync(PipeWriter writer, byte[] prefix, Stream body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await writer.WriteAsync(prefix, cancellationToken).ConfigureAwait(false);
+            await body.CopyToAsync(writer, cancellationToken).ConfigureAwait(false);
+            await writer.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            await writer.CompleteAsync(exception).ConfigureAwait(false);
+        }
+    }
+}
