@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Xml;
 using Alumio.Webhooks.Splitting;
-using Alumio.Webhooks.Tasks;
 
 namespace Alumio.Webhooks.Parsing;
 
@@ -113,7 +112,7 @@ public sealed class XmlParser : IStreamingParser
             (stream, emit) => Guard(() =>
             {
                 using var reader = XmlReader.Create(stream, ReaderSettings);
-                new ItemWalker(this, reader, pattern).Run(item => emit(JsonEntity.ToUtf8(item)), cancellationToken);
+                new ItemWalker(this, reader, pattern).Run(emit, cancellationToken);
                 return true;
             }),
             cancellationToken);
@@ -247,8 +246,9 @@ public sealed class XmlParser : IStreamingParser
     private sealed class ItemWalker(XmlParser parser, XmlReader reader, ItemPattern pattern)
     {
         private readonly List<string> _path = [];
+        private readonly XmlItemWriter _writer = new(parser.NameOf, parser._alwaysArray);
 
-        public void Run(Action<JsonNode> emit, CancellationToken cancellationToken)
+        public void Run(Action<ReadOnlyMemory<byte>> emit, CancellationToken cancellationToken)
         {
             if (reader.MoveToContent() != XmlNodeType.Element)
             {
@@ -275,7 +275,7 @@ public sealed class XmlParser : IStreamingParser
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var path = parser._alwaysArray.Count > 0 ? string.Join('.', _path) : null;
-                        emit(parser.ReadElement(reader, path, cancellationToken));
+                        emit(_writer.Write(reader, path, CheckDepth));
                     }
 
                     continue;

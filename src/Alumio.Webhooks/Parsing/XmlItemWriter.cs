@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Xml;
+
+namespace Alumio.Webhooks.Parsing;
+
+/// <summary>
+/// Turns the element an <see cref="XmlReader"/> is on into UTF-8 JSON by the <c>xml</c> parser's rules,
+/// without building a JSON tree: the element's nodes are recorded in reused flat arrays, then written
+/// once with <see cref="Utf8JsonWriter"/>. One instance serves one body, item after item.
+/// </summary>
+internal sealed class XmlItemWriter
+{
+    private const int ScanLimit = 16;
+
+    private readonly Func<XmlReader, string> _nameOf;
+    private readonly HashSet<string> _alwaysArray;
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _writer;
+    private readonly Dictionary<string, JsonEncodedText> _attributeNames = [];
+    private readonly Dictionary<string, JsonEncodedText> _elementNames = [];
+    private readonly Dictionary<string, int> _siblingCounts = new(ReferenceEqualityComparer.Instance);
+    private readonly Stack<int> _open = new();
+    private Node[] _nodes = new Node[64];
+    private (string Name, string Value)[] _attributes = new (string, string)[64];
+    private int _nodeCount;
+    private int _attributeCount;
+
+    public XmlItemWriter(Func<XmlReader, string> nameOf, HashSet<string> alwaysArray)
+    {
+        _nameOf = nameOf;
+        _alwaysArray = alwaysArray;
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { MaxDepth = 256, SkipValidation = true });
+    }
+
+    /// <summary>Reads the element the reader is on, through its end tag, and returns its JSON value.</summary>
+    /// <param name="reader">The reader, on a start tag.</param>
+    /// <param name="path">The element's path of names, when always-array paths are set.</param>
+    /// <param name="checkDepth">Refuses too deep nesting.</param>
+    public byte[] Write(XmlReader reader, string? path, Action<XmlReader> checkDepth)
+    {
+        _nodeCount = 0;
+        _attributeCount = 0;
+        _open.Clear();
+        var top = Open(reader, -1, path);
+        if (!reader.IsEmptyElement)
+        {
+            _open.Push(top);
+            while (_open.Count > 0 && reader.Read())
+            {
+                switch (reader.NodeType)
+                {
+                    case XmlNodeType.Element:
+                        checkDepth(reader);
+                        var parent = _open.Peek();
+                        var child = Open(reader, parent, _alwaysArray.Count > 0 ? _nodes[parent].Path + "." + _nameOf(reader) : null);
+                        if (!reader.IsEmptyElement)
+                        {
+                            _open.Push(child);
+                        }
+
+                        break;
+                    case XmlNodeType.Text:
+                    case XmlNodeType.CDATA:
+                    case XmlNodeType.SignificantWhitespace:
+                        ref var node = ref _nodes[_open.Peek()];
+                        node.Text = node.Text is null ? reader.Value : node.Text + reader.Value;
+                        break;
+                    case XmlNodeType.EndElement:
+                        _open.Pop();
+                        break;
+                }
+            }
+
+            if (_open.Count > 0)
+            {
+                throw new WebhookParseException("The body is not valid XML: it ends before the document does.");
+            }
+        }
+
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        WriteValue(top);
+        _writer.Flush();
+        return _buffer.WrittenSpan.ToArray();
+    }
+
+    private int Open(XmlReader reader, int parent, string? path)
+    {
+        if (_nodeCount == _nodes.Length)
+        {
+            Array.Resize(ref _nodes, _nodes.Length * 2);
+        }
+
+        var index = _nodeCount++;
+        var firstAttribute = _attributeCount;
+        if (reader.MoveToFirstAttribute())
+        {
+            do
+            {
+                if (reader.Name != "xmlns" && reader.Prefix != "xmlns")
+                {
+                    if (_attributeCount == _attributes.Length)
+                    {
+                        Array.Resize(ref _attributes, _attributes.Length * 2);
+                    }
+
+                    _attributes[_attributeCount++] = (_nameOf(reader), reader.Value);
+                }
+            }
+            while (reader.MoveToNextAttribute());
+
+            reader.MoveToElement();
+        }
+
+        _nodes[index] = new Node
+        {
+            Name = _nameOf(reader),
+            Path = path,
+            FirstAttribute = firstAttribute,
+            AttributeCount = _attributeCount - firstAttribute,
+            FirstChild = -1,
+            LastChild = -1,
+            Next = -1,
+        };
+
+        if (parent >= 0)
+        {
+            ref var p = ref _nodes[parent];
+            if (p.LastChild < 0)
+            {
+                p.FirstChild = index;
+            }
+            else
+            {
+                _nodes[p.LastChild].Next = index;
+            }
+
+            p.LastChild = index;
+            p.ChildCount++;
+        }
+
+        return index;
+    }
+
+    private void WriteValue(int index)
+    {
+        var node = _nodes[index];
+        if (node.AttributeCount == 0 && node.FirstChild < 0)
+        {
+            _writer.WriteStringValue(node.Text ?? string.Empty);
+            return;
+        }
+
+        _writer.WriteStartObject();
+        for (var a = node.FirstAttribute; a < node.FirstAttribute + node.AttributeCount; a++)
+        {
+            _writer.WriteString(AttributeName(_attributes[a].Name), _attributes[a].Value);
+        }
+
+        var counted = node.ChildCount > ScanLimit;
+        if (counted)
+        {
+            _siblingCounts.Clear();
+            for (var c = node.FirstChild; c >= 0; c = _nodes[c].Next)
+            {
+                _siblingCounts[_nodes[c].Name] = _siblingCounts.GetValueOrDefault(_nodes[c].Name) + 1;
+            }
+        }
+
+        for (var c = node.FirstChild; c >= 0; c = _nodes[c].Next)
+        {
+            if (_nodes[c].Written)
+            {
+                continue;
+            }
+
+            var name = _nodes[c].Name;
+            var repeated = counted ? _siblingCounts[name] > 1 : HasLaterSibling(c, name);
+            _writer.WritePropertyName(ElementName(name));
+            if (repeated || (_nodes[c].Path is { } path && _alwaysArray.Contains(path)))
+            {
+                _writer.WriteStartArray();
+                for (var d = c; d >= 0; d = _nodes[d].Next)
+                {
+                    if (ReferenceEquals(_nodes[d].Name, name))
+                    {
+                        _nodes[d].Written = true;
+
+                        // A repeated name's later siblings may hold their own children: write each in turn.
+                        WriteValue(d);
+                    }
+                }
+
+                _writer.WriteEndArray();
+            }
+            else
+            {
+                WriteValue(c);
+            }
+        }
+
+        if (node.Text is { Length: > 0 } text && !text.AsSpan().IsWhiteSpace())
+        {
+            _writer.WriteString("#text"u8, text);
+        }
+
+        _writer.WriteEndObject();
+    }
+
+    private bool HasLaterSibling(int index, string name)
+    {
+        for (var d = _nodes[index].Next; d >= 0; d = _nodes[d].Next)
+        {
+            if (ReferenceEquals(_nodes[d].Name, name))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private JsonEncodedText AttributeName(string name)
+    {
+        if (!_attributeNames.TryGetValue(name, out var encoded))
+        {
+            encoded = JsonEncodedText.Encode("@" + name);
+            _attributeNames[name] = encoded;
+        }
+
+        return encoded;
+    }
+
+    private JsonEncodedText ElementName(string name)
+    {
+        if (!_elementNames.TryGetValue(name, out var encoded))
+        {
+            encoded = JsonEncodedText.Encode(name);
+            _elementNames[name] = encoded;
+        }
+
+        return encoded;
+    }
+
+    /// <summary>One element of the item being read.</summary>
+    private struct Node
+    {
+        public string Name;
+        public string? Path;
+        public string? Text;
+        public int FirstAttribute;
+        public int AttributeCount;
+        public int FirstChild;
+        public int LastChild;
+        public int Next;
+        public int ChildCount;
+        public bool Written;
+    }
+}
