@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
@@ -18,12 +19,19 @@ internal static class SyncReadPump
 
     public static async IAsyncEnumerable<T> RunAsync<T>(Stream body, Action<Stream, Action<T>> produce, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
     {
-        var prefix = new byte[threshold];
-        var filled = await body.ReadAtLeastAsync(prefix, threshold, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var (prefix, filled) = await ReadPrefixAsync(body, threshold, cancellationToken).ConfigureAwait(false);
         if (filled < threshold)
         {
             var items = new List<T>();
-            produce(new MemoryStream(prefix, 0, filled, writable: false), items.Add);
+            try
+            {
+                produce(new MemoryStream(prefix, 0, filled, writable: false), items.Add);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(prefix);
+            }
+
             foreach (var item in items)
             {
                 yield return item;
@@ -37,7 +45,7 @@ internal static class SyncReadPump
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ExceptionDispatchInfo? failure = null;
 
-        var feeder = FeedAsync(pipe.Writer, prefix, body, stop.Token);
+        var feeder = FeedAsync(pipe.Writer, prefix, filled, body, stop.Token);
         var worker = Task.Factory.StartNew(
             () =>
             {
@@ -89,11 +97,47 @@ internal static class SyncReadPump
         }
     }
 
-    private static async Task FeedAsync(PipeWriter writer, byte[] prefix, Stream body, CancellationToken cancellationToken)
+    /// <summary>Reads up to the threshold into a pooled buffer that grows as needed: most webhook bodies are small.</summary>
+    private static async Task<(byte[] Buffer, int Length)> ReadPrefixAsync(Stream body, int threshold, CancellationToken cancellationToken)
+    {
+        var prefix = ArrayPool<byte>.Shared.Rent(Math.Min(threshold, 16 * 1024));
+        var filled = 0;
+        try
+        {
+            while (filled < threshold)
+            {
+                if (filled == prefix.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(threshold, prefix.Length * 2));
+                    prefix.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(prefix);
+                    prefix = larger;
+                }
+
+                var read = await body.ReadAsync(prefix.AsMemory(filled, Math.Min(prefix.Length, threshold) - filled), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                filled += read;
+            }
+
+            return (prefix, filled);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(prefix);
+            throw;
+        }
+    }
+
+    private static async Task FeedAsync(PipeWriter writer, byte[] prefix, int length, Stream body, CancellationToken cancellationToken)
     {
         try
         {
-            await writer.WriteAsync(prefix, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(prefix.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(prefix);
             await body.CopyToAsync(writer, cancellationToken).ConfigureAwait(false);
             await writer.CompleteAsync().ConfigureAwait(false);
         }

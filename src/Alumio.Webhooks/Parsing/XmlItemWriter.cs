@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Xml;
 
@@ -23,6 +24,8 @@ internal sealed class XmlItemWriter
     private readonly Stack<int> _open = new();
     private Node[] _nodes = new Node[64];
     private (string Name, string Value)[] _attributes = new (string, string)[64];
+    private char[] _chars = new char[4096];
+    private int _charCount;
     private int _nodeCount;
     private int _attributeCount;
 
@@ -30,7 +33,7 @@ internal sealed class XmlItemWriter
     {
         _nameOf = nameOf;
         _alwaysArray = alwaysArray;
-        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { MaxDepth = 256, SkipValidation = true });
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { MaxDepth = 256, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     /// <summary>Reads the element the reader is on, through its end tag, and returns its JSON value.</summary>
@@ -41,6 +44,7 @@ internal sealed class XmlItemWriter
     {
         _nodeCount = 0;
         _attributeCount = 0;
+        _charCount = 0;
         _open.Clear();
         var top = Open(reader, -1, path);
         if (!reader.IsEmptyElement)
@@ -63,8 +67,7 @@ internal sealed class XmlItemWriter
                     case XmlNodeType.Text:
                     case XmlNodeType.CDATA:
                     case XmlNodeType.SignificantWhitespace:
-                        ref var node = ref _nodes[_open.Peek()];
-                        node.Text = node.Text is null ? reader.Value : node.Text + reader.Value;
+                        AppendText(reader, _open.Peek());
                         break;
                     case XmlNodeType.EndElement:
                         _open.Pop();
@@ -83,6 +86,45 @@ internal sealed class XmlItemWriter
         WriteValue(top);
         _writer.Flush();
         return _buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads a text node into the reused character arena, without a string per node.</summary>
+    private void AppendText(XmlReader reader, int index)
+    {
+        ref var node = ref _nodes[index];
+        if (node.TextLength > 0 && node.TextStart + node.TextLength != _charCount)
+        {
+            // Mixed content: the element's earlier text is moved to the end so its text stays contiguous.
+            EnsureChars(node.TextLength);
+            Array.Copy(_chars, node.TextStart, _chars, _charCount, node.TextLength);
+            node.TextStart = _charCount;
+            _charCount += node.TextLength;
+        }
+        else if (node.TextLength == 0)
+        {
+            node.TextStart = _charCount;
+        }
+
+        while (true)
+        {
+            EnsureChars(1024);
+            var read = reader.ReadValueChunk(_chars, _charCount, _chars.Length - _charCount);
+            if (read == 0)
+            {
+                break;
+            }
+
+            _charCount += read;
+            node.TextLength += read;
+        }
+    }
+
+    private void EnsureChars(int more)
+    {
+        if (_charCount + more > _chars.Length)
+        {
+            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + more));
+        }
     }
 
     private int Open(XmlReader reader, int parent, string? path)
@@ -146,9 +188,10 @@ internal sealed class XmlItemWriter
     private void WriteValue(int index)
     {
         var node = _nodes[index];
+        var text = _chars.AsSpan(node.TextStart, node.TextLength);
         if (node.AttributeCount == 0 && node.FirstChild < 0)
         {
-            _writer.WriteStringValue(node.Text ?? string.Empty);
+            _writer.WriteStringValue(text);
             return;
         }
 
@@ -200,7 +243,7 @@ internal sealed class XmlItemWriter
             }
         }
 
-        if (node.Text is { Length: > 0 } text && !text.AsSpan().IsWhiteSpace())
+        if (text.Length > 0 && !text.IsWhiteSpace())
         {
             _writer.WriteString("#text"u8, text);
         }
@@ -248,7 +291,8 @@ internal sealed class XmlItemWriter
     {
         public string Name;
         public string? Path;
-        public string? Text;
+        public int TextStart;
+        public int TextLength;
         public int FirstAttribute;
         public int AttributeCount;
         public int FirstChild;

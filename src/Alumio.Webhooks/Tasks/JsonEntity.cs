@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -12,7 +13,11 @@ internal static class JsonEntity
 
     public static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
-    private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = MaxDepth };
+    /// <summary>
+    /// Entities are stored and served as JSON data, never embedded in HTML, so only what JSON itself
+    /// requires is escaped: non-ASCII text stays readable and compact.
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { MaxDepth = MaxDepth, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static byte[] ToUtf8(JsonNode node)
     {

@@ -54,6 +54,7 @@ public class StreamingTests
             """<?xml version="1.0"?><!-- c --><root xmlns:ns="urn:x"><ns:item ns:id="1">one<b/></ns:item><ns:item>two</ns:item><other><item>no</item></other></root>""",
             """<a><b><c><d>deep</d><d>deeper</d></c></b><e/></a>""",
             """<empty/>""",
+            """<shipments><shipment>x<b>y</b>z<c>w<d>q</d>r</c>v</shipment><shipment> <![CDATA[<raw>]]> </shipment></shipments>""",
             "<shipments><shipment>" + string.Concat(Enumerable.Range(0, 40).Select(i => $"<f{i % 7}>{i}</f{i % 7}><g{i}>x</g{i}>")) + "<f0 a=\"1\"><z>1</z><z>2</z></f0>tail</shipment></shipments>",
         ];
         string[] patterns = ["shipments.shipment", "shipments.*", "root.ns:item", "root.*", "a.b.c.d", "a.b", "empty", "nothing.here", "shipments.ship*"];
