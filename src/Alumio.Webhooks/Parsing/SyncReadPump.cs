@@ -17,6 +17,8 @@ internal static class SyncReadPump
 {
     public const int DefaultThreshold = 1024 * 1024;
 
+    private const int BatchSize = 128;
+
     public static async IAsyncEnumerable<T> RunAsync<T>(Stream body, Action<Stream, Action<T>> produce, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
     {
         var (prefix, filled) = await ReadPrefixAsync(body, threshold, cancellationToken).ConfigureAwait(false);
@@ -41,7 +43,8 @@ internal static class SyncReadPump
         }
 
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: threshold, resumeWriterThreshold: threshold / 2, useSynchronizationContext: false));
-        var channel = Channel.CreateBounded<T>(new BoundedChannelOptions(256) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        // Items cross threads in batches: one hand-over per batch, not per item.
+        var channel = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ExceptionDispatchInfo? failure = null;
 
@@ -49,16 +52,33 @@ internal static class SyncReadPump
         var worker = Task.Factory.StartNew(
             () =>
             {
+                var batch = new List<T>(BatchSize);
+                void Send()
+                {
+                    if (!channel.Writer.TryWrite(batch))
+                    {
+                        channel.Writer.WriteAsync(batch, stop.Token).AsTask().GetAwaiter().GetResult();
+                    }
+
+                    batch = new List<T>(BatchSize);
+                }
+
                 try
                 {
                     using var stream = pipe.Reader.AsStream(leaveOpen: true);
                     produce(stream, item =>
                     {
-                        if (!channel.Writer.TryWrite(item))
+                        batch.Add(item);
+                        if (batch.Count == BatchSize)
                         {
-                            channel.Writer.WriteAsync(item, stop.Token).AsTask().GetAwaiter().GetResult();
+                            Send();
                         }
                     });
+
+                    if (batch.Count > 0)
+                    {
+                        Send();
+                    }
                 }
                 catch (Exception exception)
                 {
@@ -78,9 +98,12 @@ internal static class SyncReadPump
         {
             while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                while (channel.Reader.TryRead(out var item))
+                while (channel.Reader.TryRead(out var items))
                 {
-                    yield return item;
+                    foreach (var item in items)
+                    {
+                        yield return item;
+                    }
                 }
             }
 
