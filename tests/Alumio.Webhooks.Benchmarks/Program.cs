@@ -2,6 +2,13 @@ using Alumio.Webhooks.Benchmarks;
 using BenchmarkDotNet.Running;
 
 // `stream-xml` runs the 1 GiB incremental XML check; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "profile-xml")
+{
+    ProfileXml.Run();
+    ProfileXml.Report();
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "stream-xml")
 {
     return await StreamXmlCheck.RunAsync(args[1..]);

@@ -26,6 +26,8 @@ internal sealed class XmlItemWriter
     private (string Name, string Value)[] _attributes = new (string, string)[64];
     private char[] _chars = new char[4096];
     private int _charCount;
+    private XmlNameTable? _xmlnsTable;
+    private string? _xmlns;
     private int _nodeCount;
     private int _attributeCount;
 
@@ -55,7 +57,11 @@ internal sealed class XmlItemWriter
                 switch (reader.NodeType)
                 {
                     case XmlNodeType.Element:
-                        checkDepth(reader);
+                        if (reader.Depth >= XmlParser.MaxDepth)
+                        {
+                            checkDepth(reader);
+                        }
+
                         var parent = _open.Peek();
                         var child = Open(reader, parent, _alwaysArray.Count > 0 ? _nodes[parent].Path + "." + _nameOf(reader) : null);
                         if (!reader.IsEmptyElement)
@@ -105,18 +111,23 @@ internal sealed class XmlItemWriter
             node.TextStart = _charCount;
         }
 
-        while (true)
-        {
-            EnsureChars(1024);
-            var read = reader.ReadValueChunk(_chars, _charCount, _chars.Length - _charCount);
-            if (read == 0)
-            {
-                break;
-            }
+        var value = reader.Value;
+        EnsureChars(value.Length);
+        value.CopyTo(_chars.AsSpan(_charCount));
+        _charCount += value.Length;
+        node.TextLength += value.Length;
+    }
 
-            _charCount += read;
-            node.TextLength += read;
+    private bool IsNamespaceDeclaration(XmlReader reader)
+    {
+        // Names come atomized from the reader's name table, so a reference comparison suffices.
+        if (!ReferenceEquals(_xmlnsTable, reader.NameTable))
+        {
+            _xmlnsTable = reader.NameTable;
+            _xmlns = reader.NameTable.Add("xmlns");
         }
+
+        return ReferenceEquals(reader.Prefix, _xmlns) || ReferenceEquals(reader.LocalName, _xmlns) && reader.Prefix.Length == 0;
     }
 
     private void EnsureChars(int more)
@@ -140,7 +151,7 @@ internal sealed class XmlItemWriter
         {
             do
             {
-                if (reader.Name != "xmlns" && reader.Prefix != "xmlns")
+                if (!IsNamespaceDeclaration(reader))
                 {
                     if (_attributeCount == _attributes.Length)
                     {
