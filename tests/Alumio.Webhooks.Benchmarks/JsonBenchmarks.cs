@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Alumio.Webhooks.Parsing;
-using Alumio.Webhooks.Splitting;
 using BenchmarkDotNet.Attributes;
 
 namespace Alumio.Webhooks.Benchmarks;
@@ -9,7 +8,6 @@ namespace Alumio.Webhooks.Benchmarks;
 [MemoryDiagnoser]
 public class JsonBenchmarks
 {
-    private static readonly ItemPattern Pattern = ItemPattern.Parse("orders");
     private readonly JsonParser _parser = new();
     private byte[] _body = [];
 
@@ -33,14 +31,5 @@ public class JsonBenchmarks
     }
 
     [Benchmark(Description = "json parse+split (streaming)")]
-    public async Task<int> ParseAndSplit()
-    {
-        var items = 0;
-        await foreach (var item in _parser.ReadItemsAsync(new MemoryStream(_body, writable: false), null, Pattern, CancellationToken.None))
-        {
-            items++;
-        }
-
-        return items;
-    }
+    public Task<int> ParseAndSplit() => ItemCounter.CountAsync(_parser, "orders", _body);
 }

@@ -155,7 +155,7 @@ public sealed class WebhookReceiver
         return WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, writer.Count);
     }
 
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    internal static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (incoming.Parser is IStreamingParser { StreamsItems: true } streaming && incoming.Splitter is PatternItemSplitter { Pattern: { } pattern })
         {
