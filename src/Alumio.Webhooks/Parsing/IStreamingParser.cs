@@ -14,9 +14,9 @@ public interface IStreamingParser : IParser
     /// <summary>Reads the items a pattern lands on, in document order, as the body streams in.</summary>
     /// <param name="body">The body stream, read once from its current position.</param>
     /// <param name="contentType">The request's content type, when known.</param>
-    /// <param name="pattern">The pattern to items; a match on an array yields its elements.</param>
+    /// <param name="pattern">The pattern to items, where a match on an array yields its elements; <see langword="null"/> to take each document whole.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The items, each as UTF-8 JSON that the caller owns.</returns>
     /// <exception cref="WebhookParseException">The body is malformed; the exception says where.</exception>
-    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken);
+    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken);
 }

@@ -17,7 +17,7 @@ internal sealed class JsonItemReader
 {
     private const int MinimumReadSize = 64 * 1024;
 
-    private readonly ItemPattern _pattern;
+    private readonly ItemPattern? _pattern;
     private readonly byte[]?[] _literals;
     private readonly List<Frame> _frames = [];
     private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = JsonParser.MaxDepth });
@@ -26,17 +26,18 @@ internal sealed class JsonItemReader
     private bool _rootDone;
     private ReadOnlySequence<byte> _buffer;
 
-    public JsonItemReader(ItemPattern pattern)
+    /// <param name="pattern">The pattern; <see langword="null"/> takes the whole document as one item.</param>
+    public JsonItemReader(ItemPattern? pattern)
     {
         _pattern = pattern;
-        _literals = new byte[]?[pattern.Length];
-        for (var i = 0; i < pattern.Length; i++)
+        _literals = new byte[]?[pattern?.Length ?? 0];
+        for (var i = 0; i < _literals.Length; i++)
         {
-            _literals[i] = pattern.LiteralAt(i) is { } literal ? Encoding.UTF8.GetBytes(literal) : null;
+            _literals[i] = pattern!.LiteralAt(i) is { } literal ? Encoding.UTF8.GetBytes(literal) : null;
         }
     }
 
-    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(Stream body, ItemPattern pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(Stream body, ItemPattern? pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var walker = new JsonItemReader(pattern);
         var pipe = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: MinimumReadSize, minimumReadSize: MinimumReadSize / 4, leaveOpen: true));
@@ -66,6 +67,14 @@ internal sealed class JsonItemReader
         {
             await pipe.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Reads the items of a JSON value held whole in memory.</summary>
+    public static void ReadAll(ReadOnlyMemory<byte> json, ItemPattern pattern, List<ReadOnlyMemory<byte>> items)
+    {
+        var walker = new JsonItemReader(pattern);
+        walker.Process(new ReadOnlySequence<byte>(json), isFinalBlock: true, items);
+        walker.Finish();
     }
 
     private SequencePosition Process(ReadOnlySequence<byte> buffer, bool isFinalBlock, List<ReadOnlyMemory<byte>> items)
@@ -131,7 +140,7 @@ internal sealed class JsonItemReader
 
         if (_frames.Count == 0)
         {
-            return StartRoot(ref reader);
+            return _pattern is null ? CaptureRoot(ref reader, items) : StartRoot(ref reader);
         }
 
         var frame = _frames[^1];
@@ -143,7 +152,7 @@ internal sealed class JsonItemReader
                 return SkipValue(ref reader);
             }
 
-            if (depth + 1 < _pattern.Length)
+            if (depth + 1 < _pattern!.Length)
             {
                 return EnterOrSkip(ref reader, depth + 1);
             }
@@ -159,13 +168,13 @@ internal sealed class JsonItemReader
             return CaptureElement(ref reader, items, () => _frames[^1] = frame);
         }
 
-        if (!_pattern.MatchesIndex(frame.PathLength, index))
+        if (!_pattern!.MatchesIndex(frame.PathLength, index))
         {
             Skip(token);
             return true;
         }
 
-        if (frame.PathLength + 1 < _pattern.Length)
+        if (frame.PathLength + 1 < _pattern!.Length)
         {
             Enter(token, frame.PathLength + 1, expand: false);
             return true;
@@ -178,6 +187,29 @@ internal sealed class JsonItemReader
         }
 
         return CaptureElement(ref reader, items, () => _frames[^1] = frame);
+    }
+
+    /// <summary>Without a pattern the whole document is the item: it is checked and copied as it is.</summary>
+    private bool CaptureRoot(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
+    {
+        if (_rootDone)
+        {
+            return true;
+        }
+
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            throw new WebhookParseException("The body is the JSON literal null, which holds no entity.", 1, 1);
+        }
+
+        if (!CaptureValue(ref reader, items))
+        {
+            return false;
+        }
+
+        _rootSeen = true;
+        _rootDone = true;
+        return true;
     }
 
     private bool StartRoot(ref Utf8JsonReader reader)
@@ -206,7 +238,7 @@ internal sealed class JsonItemReader
             return reader.ValueTextEquals(literal);
         }
 
-        return _pattern.MatchesKey(depth, reader.GetString()!);
+        return _pattern!.MatchesKey(depth, reader.GetString()!);
     }
 
     /// <summary>The key did not match: its value is passed over, however large.</summary>

@@ -18,10 +18,9 @@ public sealed class JsonParser : IStreamingParser
     public bool StreamsItems => true;
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(pattern);
         return JsonItemReader.ReadAsync(body, pattern, cancellationToken);
     }
 

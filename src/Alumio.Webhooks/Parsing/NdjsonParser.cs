@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Unicode;
+using Alumio.Webhooks.Splitting;
 
 namespace Alumio.Webhooks.Parsing;
 
@@ -19,7 +20,7 @@ namespace Alumio.Webhooks.Parsing;
 /// name the 1-based line and the 1-based byte position within it. The body is read in chunks, never
 /// whole.
 /// </remarks>
-public sealed class NdjsonParser : IParser
+public sealed class NdjsonParser : IStreamingParser
 {
     /// <summary>The longest line, in bytes, that a body may have: 16 MiB.</summary>
     public const int MaxLineLength = 16 * 1024 * 1024;
@@ -29,11 +30,62 @@ public sealed class NdjsonParser : IParser
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = MaxDepth };
 
+    /// <summary>Handles one line's bytes (without line end), adding what it yields to the output.</summary>
+    private delegate void LineHandler<T>(ReadOnlySpan<byte> bytes, long line, List<T> output);
+
     /// <inheritdoc />
-    public async IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>Always: every line is its own item, or is split by the pattern, as the body streams.</remarks>
+    public bool StreamsItems => true;
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        return ReadLinesAsync<JsonNode>(body, (bytes, line, output) =>
+        {
+            if (ParseLine(bytes, line) is { } document)
+            {
+                output.Add(document);
+            }
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return ReadLinesAsync<ReadOnlyMemory<byte>>(body, (bytes, line, output) =>
+        {
+            var offset = Trim(ref bytes, line);
+            if (bytes.IsEmpty)
+            {
+                return;
+            }
+
+            CheckUtf8(bytes, line, offset);
+            if (pattern is null)
+            {
+                // The line is checked by reading it through once, then kept as it is: no tree is built.
+                Validate(bytes, line, offset);
+                output.Add(bytes.ToArray());
+                return;
+            }
+
+            try
+            {
+                JsonItemReader.ReadAll(bytes.ToArray(), pattern, output);
+            }
+            catch (WebhookParseException exception)
+            {
+                throw new WebhookParseException($"Line {line}: {exception.Message}", line, exception.Position is { } position ? position + offset : null, exception);
+            }
+        }, cancellationToken);
+    }
+
+    private static async IAsyncEnumerable<T> ReadLinesAsync<T>(Stream body, LineHandler<T> handle, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var reader = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: true));
+        var output = new List<T>();
         try
         {
             long line = 0;
@@ -48,12 +100,8 @@ public sealed class NdjsonParser : IParser
                 {
                     line++;
                     examined = 0;
-                    var document = ParseLine(buffer.Slice(0, end), line);
+                    HandleLine(buffer.Slice(0, end), line, handle, output);
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
-                    if (document is not null)
-                    {
-                        yield return document;
-                    }
                 }
 
                 examined = buffer.Length;
@@ -63,17 +111,19 @@ public sealed class NdjsonParser : IParser
                     throw TooLong(line + 1);
                 }
 
+                if (result.IsCompleted && !buffer.IsEmpty)
+                {
+                    HandleLine(buffer, line + 1, handle, output);
+                }
+
+                foreach (var item in output)
+                {
+                    yield return item;
+                }
+
+                output.Clear();
                 if (result.IsCompleted)
                 {
-                    if (!buffer.IsEmpty)
-                    {
-                        var document = ParseLine(buffer, line + 1);
-                        if (document is not null)
-                        {
-                            yield return document;
-                        }
-                    }
-
                     break;
                 }
 
@@ -86,37 +136,35 @@ public sealed class NdjsonParser : IParser
         }
     }
 
-    private static JsonNode? ParseLine(ReadOnlySequence<byte> sequence, long line)
+    private static void HandleLine<T>(ReadOnlySequence<byte> sequence, long line, LineHandler<T> handle, List<T> output)
     {
         if (sequence.Length > MaxLineLength)
         {
             throw TooLong(line);
         }
 
+        if (sequence.IsSingleSegment)
+        {
+            handle(sequence.FirstSpan, line, output);
+            return;
+        }
+
         var length = (int)sequence.Length;
-        byte[]? rented = null;
-        var bytes = sequence.IsSingleSegment
-            ? sequence.FirstSpan
-            : (rented = ArrayPool<byte>.Shared.Rent(length)).AsSpan(0, length);
+        var rented = ArrayPool<byte>.Shared.Rent(length);
         try
         {
-            if (rented is not null)
-            {
-                sequence.CopyTo(rented);
-            }
-
-            return ParseLine(bytes, line);
+            sequence.CopyTo(rented);
+            handle(rented.AsSpan(0, length), line, output);
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            ArrayPool<byte>.Shared.Return(rented);
         }
     }
 
-    private static JsonNode? ParseLine(ReadOnlySpan<byte> bytes, long line)
+    /// <summary>Drops a first line's byte order mark and a trailing carriage return; a blank line becomes empty.</summary>
+    /// <returns>How many bytes were dropped at the start, for positions.</returns>
+    private static int Trim(ref ReadOnlySpan<byte> bytes, long line)
     {
         var offset = 0;
         if (line == 1 && bytes.StartsWith("\uFEFF"u8))
@@ -132,16 +180,60 @@ public sealed class NdjsonParser : IParser
 
         if (bytes.IndexOfAnyExcept(" \t"u8) < 0)
         {
-            return null;
+            bytes = [];
         }
 
+        return offset;
+    }
+
+    private static void CheckUtf8(ReadOnlySpan<byte> bytes, long line, int offset)
+    {
         // The JSON reader leaves the bytes inside strings unchecked until they are read, so check them now.
         if (!Utf8.IsValid(bytes))
         {
             var position = offset + FirstInvalidUtf8(bytes) + 1;
             throw new WebhookParseException($"Line {line} is not valid UTF-8 at position {position}.", line, position);
         }
+    }
 
+    private static void Validate(ReadOnlySpan<byte> bytes, long line, int offset)
+    {
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            if (!reader.Read())
+            {
+                return;
+            }
+
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                throw new WebhookParseException(
+                    $"Line {line} is the JSON literal null, which holds no entity.", line, offset + bytes.IndexOfAnyExcept(" \t"u8) + 1);
+            }
+
+            reader.Skip();
+            while (reader.Read())
+            {
+                // Anything after the value is an error the reader reports.
+            }
+        }
+        catch (JsonException exception)
+        {
+            var position = offset + (exception.BytePositionInLine ?? 0) + 1;
+            throw new WebhookParseException($"Line {line} is not valid JSON: {JsonParser.Describe(exception)}", line, position, exception);
+        }
+    }
+
+    private static JsonNode? ParseLine(ReadOnlySpan<byte> bytes, long line)
+    {
+        var offset = Trim(ref bytes, line);
+        if (bytes.IsEmpty)
+        {
+            return null;
+        }
+
+        CheckUtf8(bytes, line, offset);
         JsonNode? document;
         try
         {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Xml;
 using Alumio.Webhooks.Splitting;
+using Alumio.Webhooks.Tasks;
 
 namespace Alumio.Webhooks.Parsing;
 
@@ -103,10 +104,14 @@ public sealed class XmlParser : IStreamingParser
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(pattern);
+        if (pattern is null)
+        {
+            return WholeDocumentAsync(body, contentType, cancellationToken);
+        }
+
         return SyncReadPump.RunAsync<ReadOnlyMemory<byte>>(
             body,
             (stream, emit) => Guard(() =>
@@ -116,6 +121,14 @@ public sealed class XmlParser : IStreamingParser
                 return true;
             }),
             cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> WholeDocumentAsync(Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var document in ParseAsync(body, contentType, cancellationToken).ConfigureAwait(false))
+        {
+            yield return JsonEntity.ToUtf8(document);
+        }
     }
 
     private static T Guard<T>(Func<T> read)

@@ -157,9 +157,9 @@ public sealed class WebhookReceiver
 
     internal static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        if (incoming.Parser is IStreamingParser { StreamsItems: true } streaming && incoming.Splitter is PatternItemSplitter { Pattern: { } pattern })
+        if (incoming.Parser is IStreamingParser { StreamsItems: true } streaming && incoming.Splitter is PatternItemSplitter splitter)
         {
-            await foreach (var item in streaming.ReadItemsAsync(body, contentType, pattern, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in streaming.ReadItemsAsync(body, contentType, splitter.Pattern, cancellationToken).ConfigureAwait(false))
             {
                 yield return item;
             }

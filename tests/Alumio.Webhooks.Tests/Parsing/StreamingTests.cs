@@ -45,6 +45,46 @@ public class StreamingTests
     }
 
     [Test]
+    public async Task Streamed_json_without_a_pattern_is_the_whole_document([Values(1, 4096)] int chunk)
+    {
+        foreach (var document in JsonDocuments)
+        {
+            var expected = await WholeAsync(new JsonParser(), document, null);
+
+            var streamed = await StreamAsync(new JsonParser(), document, null, chunk);
+
+            streamed.Should().Equal(expected, document);
+        }
+    }
+
+    [Test]
+    public async Task Streamed_ndjson_lines_equal_parsed_lines([Values(1, 5, 4096)] int chunk)
+    {
+        var body = string.Join("\r\n", JsonDocuments.Where(d => d != "42")) + "\n\n  \n\"last\"";
+        foreach (var text in new[] { null, "orders", "*", "data.*" })
+        {
+            var pattern = text is null ? null : ItemPattern.Parse(text);
+            var expected = await WholeAsync(new NdjsonParser(), body, pattern);
+
+            var streamed = await StreamAsync(new NdjsonParser(), body, pattern, chunk);
+
+            streamed.Should().Equal(expected, $"pattern '{text}'");
+        }
+    }
+
+    [TestCase("{\"a\":1}\n{\"b\":}\n", 2L, 6L)]
+    [TestCase("{\"a\":1}\nnull\n", 2L, 1L)]
+    [TestCase("{\"a\":1} 2\n", 1L, 9L)]
+    public async Task Streamed_ndjson_errors_name_the_line_and_position(string body, long line, long position)
+    {
+        var act = () => StreamAsync(new NdjsonParser(), body, null, 3);
+
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        error.Line.Should().Be(line);
+        error.Position.Should().Be(position);
+    }
+
+    [Test]
     public async Task Streaming_xml_items_equal_parsing_whole_and_splitting([Values(1, 13, 4096)] int chunk)
     {
         string[] documents =
@@ -155,7 +195,7 @@ public class StreamingTests
         streamed.Should().Equal("\"a\"", "\"b\"", "\"c\"");
     }
 
-    private static async Task<List<string>> WholeAsync(IParser parser, string document, ItemPattern pattern)
+    private static async Task<List<string>> WholeAsync(IParser parser, string document, ItemPattern? pattern)
     {
         var splitter = new PatternItemSplitter(pattern);
         var items = new List<string>();
@@ -167,7 +207,7 @@ public class StreamingTests
         return items;
     }
 
-    private static async Task<List<string>> StreamAsync(IStreamingParser parser, string document, ItemPattern pattern, int chunk)
+    private static async Task<List<string>> StreamAsync(IStreamingParser parser, string document, ItemPattern? pattern, int chunk)
     {
         var items = new List<string>();
         await foreach (var item in parser.ReadItemsAsync(new TrickleStream(Encoding.UTF8.GetBytes(document), chunk), null, pattern, CancellationToken.None))
