@@ -35,7 +35,7 @@ public sealed class XmlParser : IStreamingParser
         XmlResolver = null,
         IgnoreComments = true,
         IgnoreProcessingInstructions = true,
-        IgnoreWhitespace = false,
+        IgnoreWhitespace = true,
     };
 
     private readonly bool _stripPrefixes;
