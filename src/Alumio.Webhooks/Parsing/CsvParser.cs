@@ -1,8 +1,12 @@
+using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using Alumio.Webhooks.Splitting;
+using Alumio.Webhooks.Tasks;
 using nietras.SeparatedValues;
 
 namespace Alumio.Webhooks.Parsing;
@@ -32,7 +36,7 @@ namespace Alumio.Webhooks.Parsing;
 /// than 16 million characters. The body is read in chunks, never whole.
 /// </para>
 /// </remarks>
-public sealed class CsvParser : IParser
+public sealed class CsvParser : IStreamingParser
 {
     private const char Quote = '"';
 
@@ -63,10 +67,70 @@ public sealed class CsvParser : IParser
     /// <summary>Gets the settings.</summary>
     public CsvParserOptions Options { get; }
 
+    /// <summary>Turns a data row, its values collected, into what the caller yields.</summary>
+    private delegate T RowFactory<T>(RowValues values, RowState state);
+
     /// <inheritdoc />
-    public async IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>Always: rows are written straight to UTF-8 JSON as they are read.</remarks>
+    public bool StreamsItems => true;
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        return ReadRowsAsync<JsonNode>(body, (values, state) =>
+        {
+            var document = new JsonObject();
+            for (var i = 0; i < state.Keys!.Length; i++)
+            {
+                document[state.Keys[i]] = values[i].ToString();
+            }
+
+            return document;
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        if (pattern is not null)
+        {
+            return SplitAsync(body, contentType, new PatternItemSplitter(pattern), cancellationToken);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        return ReadRowsAsync<ReadOnlyMemory<byte>>(body, (values, state) =>
+        {
+            state.EncodedKeys ??= state.Keys!.Select(key => JsonEncodedText.Encode(key, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray();
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            writer.WriteStartObject();
+            for (var i = 0; i < state.EncodedKeys.Length; i++)
+            {
+                writer.WriteString(state.EncodedKeys[i], values[i]);
+            }
+
+            writer.WriteEndObject();
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> SplitAsync(Stream body, string? contentType, PatternItemSplitter splitter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var document in ParseAsync(body, contentType, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var item in splitter.Split(document))
+            {
+                yield return JsonEntity.ToUtf8(item);
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<T> ReadRowsAsync<T>(Stream body, RowFactory<T> make, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var text = new BodyTextReader(body, Options.Encoding, Options.Enclosure);
         SepReader reader;
         try
@@ -81,7 +145,8 @@ public sealed class CsvParser : IParser
 
         using (reader)
         {
-            var state = new ReadState();
+            var state = new RowState();
+            var values = new RowValues();
             while (true)
             {
                 bool more;
@@ -99,9 +164,9 @@ public sealed class CsvParser : IParser
                     break;
                 }
 
-                if (Read(reader.Current, state) is { } document)
+                if (Read(reader.Current, state, values))
                 {
-                    yield return document;
+                    yield return make(values, state);
                 }
             }
         }
@@ -116,8 +181,8 @@ public sealed class CsvParser : IParser
             ? new WebhookParseException($"The CSV has a row starting at line {line} that is longer than 16 million characters; an enclosure may never be closed.", line, 1, exception)
             : new WebhookParseException($"The CSV could not be read after line {line}: {exception.Message}", line, null, exception);
 
-    /// <summary>Reads one row: the header, a blank line (nothing) or a data row (its document).</summary>
-    private JsonObject? Read(SepReader.Row row, ReadState state)
+    /// <summary>Reads one row: the header or a blank line (false), or a data row whose values are collected (true).</summary>
+    private bool Read(SepReader.Row row, RowState state, RowValues values)
     {
         // Rows follow each other, so a row starts on the line after the previous one ends; Sep's own
         // LineNumberFrom is not reliable for the first row when it reads without a header.
@@ -125,32 +190,33 @@ public sealed class CsvParser : IParser
         state.NextLine = row.LineNumberToExcl;
         if (row.Span.IsEmpty)
         {
-            return null;
+            return false;
         }
 
         if (state.Keys is null && Options.HasHeaderRow)
         {
-            state.Keys = ReadHeader(at);
-            return null;
+            state.Keys = ReadHeader(at, values);
+            return false;
         }
 
         state.DataRows++;
         state.Keys ??= Enumerable.Range(0, row.ColCount).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
-        return ReadRow(at, state.Keys, state.DataRows);
+        ReadRow(at, state.Keys, state.DataRows, values);
+        return true;
     }
 
-    private string[] ReadHeader(RowAt at)
+    private string[] ReadHeader(RowAt at, RowValues values)
     {
         var row = at.Row;
+        Collect(at, dataRow: null, values);
         var keys = new string[row.ColCount];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < keys.Length; i++)
         {
-            var col = row[i].Span;
-            keys[i] = Value(at, col, dataRow: null);
+            keys[i] = values[i].ToString();
             if (!seen.Add(keys[i]))
             {
-                var (line, position) = Locate(at, col);
+                var (line, position) = Locate(at, row[i].Span);
                 throw new WebhookParseException(
                     $"The CSV header names column '{keys[i]}' twice (line {line}, position {position}).", line, position);
             }
@@ -159,41 +225,39 @@ public sealed class CsvParser : IParser
         return keys;
     }
 
-    private JsonObject ReadRow(RowAt at, string[] keys, long dataRow)
+    private void ReadRow(RowAt at, string[] keys, long dataRow, RowValues values)
     {
         var row = at.Row;
-        // Values first: an enclosure that is never closed also swallows the rest of the body, which is the clearer error.
-        var values = new string[row.ColCount];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = Value(at, row[i].Span, dataRow);
-        }
 
-        if (values.Length != keys.Length)
+        // Values first: an enclosure that is never closed also swallows the rest of the body, which is the clearer error.
+        Collect(at, dataRow, values);
+        if (values.Count != keys.Length)
         {
-            var extra = values.Length > keys.Length ? row[keys.Length].Span : row.Span[row.Span.Length..];
+            var extra = values.Count > keys.Length ? row[keys.Length].Span : row.Span[row.Span.Length..];
             var (line, position) = Locate(at, extra);
             var expected = Options.HasHeaderRow ? "the header has" : "the first row has";
             throw new WebhookParseException(
-                $"CSV row {dataRow} (line {at.FirstLine}) has {values.Length} columns, but {expected} {keys.Length}.", line, position)
+                $"CSV row {dataRow} (line {at.FirstLine}) has {values.Count} columns, but {expected} {keys.Length}.", line, position)
             {
                 Row = dataRow,
             };
         }
-
-        var document = new JsonObject();
-        for (var i = 0; i < keys.Length; i++)
-        {
-            document[keys[i]] = values[i];
-        }
-
-        return document;
     }
 
-    /// <summary>Turns a raw column into its value: enclosures checked and removed, the swapped enclosure restored.</summary>
-    private string Value(RowAt row, ReadOnlySpan<char> raw, long? dataRow)
+    private void Collect(RowAt at, long? dataRow, RowValues values)
     {
-        string value;
+        values.Clear();
+        var row = at.Row;
+        for (var i = 0; i < row.ColCount; i++)
+        {
+            AppendValue(at, row[i].Span, dataRow, values);
+        }
+    }
+
+    /// <summary>Adds a raw column's value: enclosures checked and removed, the swapped enclosure restored.</summary>
+    private void AppendValue(RowAt row, ReadOnlySpan<char> raw, long? dataRow, RowValues values)
+    {
+        var start = values.Begin();
         if (raw.IsEmpty || raw[0] != Quote)
         {
             var stray = raw.IndexOf(Quote);
@@ -202,11 +266,10 @@ public sealed class CsvParser : IParser
                 throw Malformed(row, raw[stray..], dataRow, "has an enclosure inside a value that does not start with one");
             }
 
-            value = raw.ToString();
+            values.Append(raw);
         }
         else
         {
-            var builder = new StringBuilder(raw.Length);
             var index = 1;
             while (true)
             {
@@ -216,11 +279,11 @@ public sealed class CsvParser : IParser
                     throw Malformed(row, raw, dataRow, "has an enclosure that is never closed");
                 }
 
-                builder.Append(raw.Slice(index, next));
+                values.Append(raw.Slice(index, next));
                 index += next;
                 if (index + 1 < raw.Length && raw[index + 1] == Quote)
                 {
-                    builder.Append(Quote);
+                    values.Append([Quote]);
                     index += 2;
                 }
                 else if (index == raw.Length - 1)
@@ -232,18 +295,13 @@ public sealed class CsvParser : IParser
                     throw Malformed(row, raw[(index + 1)..], dataRow, "has text after a closing enclosure; an enclosure inside an enclosed value must be doubled");
                 }
             }
-
-            value = builder.ToString();
         }
 
+        values.End(start);
         if (Options.Enclosure != Quote)
         {
-            var chars = value.ToCharArray();
-            BodyTextReader.Swap(chars, Options.Enclosure);
-            value = new string(chars);
+            BodyTextReader.Swap(values.Last, Options.Enclosure);
         }
-
-        return value;
     }
 
     private static WebhookParseException Malformed(RowAt row, ReadOnlySpan<char> at, long? dataRow, string problem)
@@ -286,12 +344,49 @@ public sealed class CsvParser : IParser
         public long FirstLine { get; } = firstLine;
     }
 
-    private sealed class ReadState
+    private sealed class RowState
     {
         public string[]? Keys { get; set; }
+
+        public JsonEncodedText[]? EncodedKeys { get; set; }
 
         public long NextLine { get; set; } = 1;
 
         public long DataRows { get; set; }
+    }
+
+    /// <summary>The values of the current row, in one reused character buffer.</summary>
+    private sealed class RowValues
+    {
+        private readonly List<(int Start, int Length)> _columns = [];
+        private char[] _chars = new char[1024];
+        private int _length;
+
+        public int Count => _columns.Count;
+
+        public Span<char> Last => _chars.AsSpan(_columns[^1].Start, _columns[^1].Length);
+
+        public ReadOnlySpan<char> this[int index] => _chars.AsSpan(_columns[index].Start, _columns[index].Length);
+
+        public void Clear()
+        {
+            _columns.Clear();
+            _length = 0;
+        }
+
+        public int Begin() => _length;
+
+        public void Append(ReadOnlySpan<char> text)
+        {
+            if (_length + text.Length > _chars.Length)
+            {
+                Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _length + text.Length));
+            }
+
+            text.CopyTo(_chars.AsSpan(_length));
+            _length += text.Length;
+        }
+
+        public void End(int start) => _columns.Add((start, _length - start));
     }
 }

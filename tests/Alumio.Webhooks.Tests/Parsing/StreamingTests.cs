@@ -72,6 +72,23 @@ public class StreamingTests
         }
     }
 
+    [Test]
+    public async Task Streamed_csv_rows_equal_parsed_rows([Values(1, 7, 4096)] int chunk)
+    {
+        var body = "id;name;note\r\n1;'Jan; Piet';'say ''hi'''\r\n\r\n2;\"quoted\";\u00e9\u00e8\r\n3;;";
+        var options = new CsvParserOptions { Delimiter = ';', Enclosure = '\'' };
+        foreach (var text in new[] { null, "name" })
+        {
+            var pattern = text is null ? null : ItemPattern.Parse(text);
+            var expected = await WholeAsync(new CsvParser(options), body, pattern);
+
+            var streamed = await StreamAsync(new CsvParser(options), body, pattern, chunk);
+
+            streamed.Should().Equal(expected, $"pattern '{text}'");
+            expected.Should().HaveCount(3, "three data rows, each with a name");
+        }
+    }
+
     [TestCase("{\"a\":1}\n{\"b\":}\n", 2L, 6L)]
     [TestCase("{\"a\":1}\nnull\n", 2L, 1L)]
     [TestCase("{\"a\":1} 2\n", 1L, 9L)]
