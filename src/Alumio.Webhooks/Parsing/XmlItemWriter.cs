@@ -147,7 +147,7 @@ internal sealed class XmlItemWriter
 
         var index = _nodeCount++;
         var firstAttribute = _attributeCount;
-        if (reader.MoveToFirstAttribute())
+        if (reader.HasAttributes && reader.MoveToFirstAttribute())
         {
             do
             {
@@ -198,7 +198,7 @@ internal sealed class XmlItemWriter
 
     private void WriteValue(int index)
     {
-        var node = _nodes[index];
+        ref readonly var node = ref _nodes[index];
         var text = _chars.AsSpan(node.TextStart, node.TextLength);
         if (node.AttributeCount == 0 && node.FirstChild < 0)
         {
