@@ -15,7 +15,8 @@ namespace Alumio.Webhooks.Parsing;
 /// <remarks>
 /// Lines end with <c>\n</c> or <c>\r\n</c>; blank lines (only spaces and tabs) are skipped, so an
 /// empty body holds no documents. A line holding the literal <c>null</c> is refused, as is a line of
-/// more than <see cref="MaxLineLength"/> bytes and nesting deeper than <see cref="MaxDepth"/>. Errors
+/// more than <see cref="MaxLineLength"/> bytes, nesting deeper than <see cref="MaxDepth"/>, an object
+/// that names a property twice and a string that escapes half a surrogate pair. Errors
 /// name the 1-based line and the 1-based byte position within it. The body is read in chunks, never
 /// whole.
 /// </remarks>
@@ -34,6 +35,7 @@ public sealed class NdjsonParser : IParser
     {
         ArgumentNullException.ThrowIfNull(body);
         var reader = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: true));
+        var checker = new JsonValueChecker();
         try
         {
             long line = 0;
@@ -48,7 +50,7 @@ public sealed class NdjsonParser : IParser
                 {
                     line++;
                     examined = 0;
-                    var document = ParseLine(buffer.Slice(0, end), line);
+                    var document = ParseLine(buffer.Slice(0, end), line, checker);
                     buffer = buffer.Slice(buffer.GetPosition(1, end));
                     if (document is not null)
                     {
@@ -67,7 +69,7 @@ public sealed class NdjsonParser : IParser
                 {
                     if (!buffer.IsEmpty)
                     {
-                        var document = ParseLine(buffer, line + 1);
+                        var document = ParseLine(buffer, line + 1, checker);
                         if (document is not null)
                         {
                             yield return document;
@@ -86,7 +88,7 @@ public sealed class NdjsonParser : IParser
         }
     }
 
-    private static JsonNode? ParseLine(ReadOnlySequence<byte> sequence, long line)
+    private static JsonNode? ParseLine(ReadOnlySequence<byte> sequence, long line, JsonValueChecker checker)
     {
         if (sequence.Length > MaxLineLength)
         {
@@ -105,7 +107,7 @@ public sealed class NdjsonParser : IParser
                 sequence.CopyTo(rented);
             }
 
-            return ParseLine(bytes, line);
+            return ParseLine(bytes, line, checker);
         }
         finally
         {
@@ -116,7 +118,7 @@ public sealed class NdjsonParser : IParser
         }
     }
 
-    private static JsonNode? ParseLine(ReadOnlySpan<byte> bytes, long line)
+    private static JsonNode? ParseLine(ReadOnlySpan<byte> bytes, long line, JsonValueChecker checker)
     {
         var offset = 0;
         if (line == 1 && bytes.StartsWith("\uFEFF"u8))
@@ -153,11 +155,22 @@ public sealed class NdjsonParser : IParser
             throw new WebhookParseException($"Line {line} is not valid JSON: {JsonParser.Describe(exception)}", line, position, exception);
         }
 
-        return document ?? throw new WebhookParseException(
-            $"Line {line} is the JSON literal null, which holds no entity.", line, offset + bytes.IndexOfAnyExcept(" \t"u8) + 1);
+        if (document is null)
+        {
+            throw new WebhookParseException($"Line {line} is the JSON literal null, which holds no entity.", line, offset + bytes.IndexOfAnyExcept(" \t"u8) + 1);
+        }
+
+        if (checker.Check(bytes) is { } problem)
+        {
+            var position = offset + problem.Offset + 1;
+            throw new WebhookParseException($"Line {line} is not valid JSON at position {position}: {problem.Description}.", line, position);
+        }
+
+        return document;
     }
 
-    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    /// <summary>Finds the index of the first byte that does not start a valid UTF-8 character.</summary>
+    internal static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
     {
         var index = 0;
         while (index < bytes.Length && Rune.DecodeFromUtf8(bytes[index..], out _, out var consumed) == OperationStatus.Done)

@@ -118,6 +118,24 @@ public class StreamingTests
     }
 
     [Test]
+    public async Task A_streamed_json_item_escaping_half_a_surrogate_pair_is_refused()
+    {
+        var act = () => StreamAsync(new JsonParser(), "{\"orders\":[{\"id\":\"\\uD83D\\uDE00\"},{\"id\":\"\\ud800\"}],\"skipped\":\"\\udc00\"}", ItemPattern.Parse("orders"), 3);
+        var skipped = await StreamAsync(new JsonParser(), "{\"orders\":[{\"id\":\"\\uD83D\\uDE00\"}],\"skipped\":\"\\udc00\"}", ItemPattern.Parse("orders"), 3);
+
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Contain("half a surrogate pair");
+        skipped.Should().Equal("{\"id\":\"\\uD83D\\uDE00\"}");
+    }
+
+    [Test]
+    public async Task A_streamed_json_item_naming_a_property_twice_is_refused()
+    {
+        var act = () => StreamAsync(new JsonParser(), "{\"orders\":[{\"id\":1,\"lines\":[{\"sku\":\"a\"}]},{\"id\":2,\"lines\":[{\"sku\":\"a\",\"sku\":\"b\"}]}]}", ItemPattern.Parse("orders"), 3);
+
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Be("The body is not valid JSON: an object names the property 'sku' twice.");
+    }
+
+    [Test]
     public async Task Streamed_json_nesting_is_limited()
     {
         var deep = "{\"orders\":" + new string('[', JsonParser.MaxDepth + 1) + new string(']', JsonParser.MaxDepth + 1) + "}";
