@@ -164,6 +164,22 @@ public class StreamingTests
     }
 
     [Test]
+    public async Task Streamed_xml_nesting_is_limited_in_subtrees_off_the_pattern_too()
+    {
+        // Nothing of the subtree is kept, but the reader's own state grows with its depth.
+        var deep = "<shipments><note>" + string.Concat(Enumerable.Repeat("<a>", XmlParser.MaxDepth)) + string.Concat(Enumerable.Repeat("</a>", XmlParser.MaxDepth)) + "</note><shipment/></shipments>";
+        var deepEnough = "<shipments><note>" + string.Concat(Enumerable.Repeat("<a>", XmlParser.MaxDepth - 2)) + string.Concat(Enumerable.Repeat("</a>", XmlParser.MaxDepth - 2)) + "</note><shipment><id>1</id></shipment></shipments>";
+
+        var act = () => StreamAsync(new XmlParser(XmlReadMethod.Incremental), deep, ItemPattern.Parse("shipments.shipment"), 4096);
+        var items = await StreamAsync(new XmlParser(XmlReadMethod.Incremental), deepEnough, ItemPattern.Parse("shipments.shipment"), 4096);
+
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        error.Message.Should().Contain("deeper");
+        error.Position.Should().Be(18 + ((XmlParser.MaxDepth - 2) * 3) + 1);
+        items.Should().Equal("{\"id\":\"1\"}");
+    }
+
+    [Test]
     public async Task Incremental_xml_addresses_elements_by_name_along_the_path()
     {
         const string document = """<shipments><shipment><lines><line>a</line></lines></shipment><shipment><lines><line>b</line><line>c</line></lines></shipment></shipments>""";
