@@ -23,15 +23,21 @@ internal static class BuiltInPrototypes
             AlwaysArray = context.GetStrings("AlwaysArray"),
         }));
         setup.ParserPrototypes.TryAdd("ndjson", _ => new NdjsonParser());
-        setup.ParserPrototypes.TryAdd("csv", CreateCsv);
+        setup.ParserPrototypes.TryAdd("csv", context => new CsvParser(ReadCsvOptions(context)));
         setup.ParserPrototypes.TryAdd("yaml", _ => new YamlParser());
         setup.ParserPrototypes.TryAdd("form", _ => new FormParser());
         setup.ParserPrototypes.TryAdd("binary", _ => new BinaryParser());
+        setup.ParserPrototypes.TryAdd("auto", context => new AutoParser(new AutoParserOptions
+        {
+            ReadMethod = context.GetEnum("ReadMethod", XmlReadMethod.WholeFile),
+            Csv = ReadCsvOptions(context),
+        }));
 
         setup.OutgoingPrototypes.TryAdd("http", CreateHttp);
     }
 
-    private static CsvParser CreateCsv(PrototypeContext context)
+    /// <summary>Reads the CSV settings of the <c>csv</c> and <c>auto</c> prototypes, recording every bad one.</summary>
+    private static CsvParserOptions ReadCsvOptions(PrototypeContext context)
     {
         var defaults = new CsvParserOptions();
         var encoding = defaults.Encoding;
@@ -60,7 +66,7 @@ internal static class BuiltInPrototypes
             context.AddError(setting, message);
         }
 
-        return new CsvParser(options);
+        return options;
     }
 
     private static HttpOutgoing CreateHttp(PrototypeContext context)

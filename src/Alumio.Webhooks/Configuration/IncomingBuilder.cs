@@ -50,6 +50,19 @@ public sealed class IncomingBuilder
     /// <returns>This builder.</returns>
     public IncomingBuilder ParseBinary() => Parse(new BinaryParser());
 
+    /// <summary>
+    /// Parses each body by its request's content type (the <c>auto</c> parser): JSON, NDJSON, XML, CSV,
+    /// YAML, form or binary; other content types are refused with <c>415</c>.
+    /// </summary>
+    /// <param name="options">The settings; the defaults (XML read whole, default CSV settings) when <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <remarks>Invalid settings are listed with the other errors at start-up.</remarks>
+    public IncomingBuilder ParseAuto(AutoParserOptions? options = null)
+    {
+        _definition.Parser = Recipe.FromCode<IParser>($"incoming '{_definition.Identifier}' parser", _ => new AutoParser(options));
+        return this;
+    }
+
     /// <summary>Parses bodies with a parser of your own.</summary>
     /// <param name="parser">The parser.</param>
     /// <returns>This builder.</returns>

@@ -20,6 +20,7 @@ internal sealed class JsonItemReader
     private readonly ItemPattern? _pattern;
     private readonly byte[]?[] _literals;
     private readonly List<Frame> _frames = [];
+    private readonly JsonValueChecker _checker = new();
     private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = JsonParser.MaxDepth });
     private int _deadDepth;
     private bool _rootSeen;
@@ -296,19 +297,23 @@ internal sealed class JsonItemReader
         return true;
     }
 
-    /// <summary>Copies the value the reader is on, checked but not parsed again, as the item's UTF-8 JSON.</summary>
+    /// <summary>Copies the value the reader is on, checked in one pass but not parsed, as the item's UTF-8 JSON.</summary>
     private bool CaptureValue(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
     {
         var start = reader.TokenStartIndex;
-        var token = reader.TokenType;
-        if (token is JsonTokenType.StartObject or JsonTokenType.StartArray && !reader.TrySkip())
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return true;
+        }
+
+        if (!_checker.TryRead(ref reader, out var problem))
         {
             return false;
         }
 
-        if (token == JsonTokenType.Null)
+        if (problem is { } found)
         {
-            return true;
+            throw new WebhookParseException($"The body is not valid JSON: {found.Description}.");
         }
 
         var item = _buffer.Slice(start, reader.BytesConsumed - start).ToArray();

@@ -16,7 +16,8 @@ namespace Alumio.Webhooks.Parsing;
 /// <remarks>
 /// Lines end with <c>\n</c> or <c>\r\n</c>; blank lines (only spaces and tabs) are skipped, so an
 /// empty body holds no documents. A line holding the literal <c>null</c> is refused, as is a line of
-/// more than <see cref="MaxLineLength"/> bytes and nesting deeper than <see cref="MaxDepth"/>. Errors
+/// more than <see cref="MaxLineLength"/> bytes, nesting deeper than <see cref="MaxDepth"/>, an object
+/// that names a property twice and a string that escapes half a surrogate pair. Errors
 /// name the 1-based line and the 1-based byte position within it. The body is read in chunks, never
 /// whole.
 /// </remarks>
@@ -41,9 +42,10 @@ public sealed class NdjsonParser : IStreamingParser
     public IAsyncEnumerable<JsonNode> ParseAsync(Stream body, string? contentType, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        var checker = new JsonValueChecker();
         return ReadLinesAsync<JsonNode>(body, (bytes, line, output) =>
         {
-            if (ParseLine(bytes, line) is { } document)
+            if (ParseLine(bytes, line, checker) is { } document)
             {
                 output.Add(document);
             }
@@ -54,6 +56,7 @@ public sealed class NdjsonParser : IStreamingParser
     public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
+        var checker = new JsonValueChecker();
         return ReadLinesAsync<ReadOnlyMemory<byte>>(body, (bytes, line, output) =>
         {
             var offset = Trim(ref bytes, line);
@@ -67,12 +70,15 @@ public sealed class NdjsonParser : IStreamingParser
             {
                 // The line is checked by reading it through once, then kept as it is: no tree is built.
                 Validate(bytes, line, offset);
+                Check(checker, bytes, line, offset);
                 output.Add(bytes.ToArray());
                 return;
             }
 
             try
             {
+                Validate(bytes, line, offset);
+                Check(checker, bytes, line, offset);
                 JsonItemReader.ReadAll(bytes.ToArray(), pattern, output);
             }
             catch (WebhookParseException exception)
@@ -225,7 +231,16 @@ public sealed class NdjsonParser : IStreamingParser
         }
     }
 
-    private static JsonNode? ParseLine(ReadOnlySpan<byte> bytes, long line)
+    private static void Check(JsonValueChecker checker, ReadOnlySpan<byte> bytes, long line, int offset)
+    {
+        if (checker.Check(bytes) is { } problem)
+        {
+            var position = offset + problem.Offset + 1;
+            throw new WebhookParseException($"Line {line} is not valid JSON at position {position}: {problem.Description}.", line, position);
+        }
+    }
+
+    private static JsonNode? ParseLine(ReadOnlySpan<byte> bytes, long line, JsonValueChecker checker)
     {
         var offset = Trim(ref bytes, line);
         if (bytes.IsEmpty)
@@ -245,11 +260,17 @@ public sealed class NdjsonParser : IStreamingParser
             throw new WebhookParseException($"Line {line} is not valid JSON: {JsonParser.Describe(exception)}", line, position, exception);
         }
 
-        return document ?? throw new WebhookParseException(
-            $"Line {line} is the JSON literal null, which holds no entity.", line, offset + bytes.IndexOfAnyExcept(" \t"u8) + 1);
+        if (document is null)
+        {
+            throw new WebhookParseException($"Line {line} is the JSON literal null, which holds no entity.", line, offset + bytes.IndexOfAnyExcept(" \t"u8) + 1);
+        }
+
+        Check(checker, bytes, line, offset);
+        return document;
     }
 
-    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    /// <summary>Finds the index of the first byte that does not start a valid UTF-8 character.</summary>
+    internal static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
     {
         var index = 0;
         while (index < bytes.Length && Rune.DecodeFromUtf8(bytes[index..], out _, out var consumed) == OperationStatus.Done)

@@ -296,9 +296,21 @@ public sealed class XmlParser : IStreamingParser
 
                 if (!reader.IsEmptyElement)
                 {
-                    // Off the pattern's path: the whole subtree is passed over unread.
-                    reader.Skip();
-                    onNext = true;
+                    // Off the pattern's path: the whole subtree is passed over unread, its depth still
+                    // checked, as the reader's own state grows with it.
+                    SkipSubtree(depth);
+                }
+            }
+        }
+
+        /// <summary>Reads through the end tag of the element at <paramref name="depth"/> that the reader is on.</summary>
+        private void SkipSubtree(int depth)
+        {
+            while (reader.Read() && reader.Depth > depth)
+            {
+                if (reader.Depth >= MaxDepth && reader.NodeType == XmlNodeType.Element)
+                {
+                    CheckDepth(reader);
                 }
             }
         }

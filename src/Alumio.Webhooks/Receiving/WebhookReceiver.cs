@@ -134,6 +134,10 @@ public sealed class WebhookReceiver
             {
                 return Refuse(webhook, new WebhookProblem(400, "Malformed body", exception.Message) { Line = exception.Line, Position = exception.Position, Row = exception.Row });
             }
+            catch (UnsupportedContentTypeException exception)
+            {
+                return Refuse(webhook, new WebhookProblem(415, "Unsupported media type", exception.Message));
+            }
             catch (BodyTooLargeException)
             {
                 return Refuse(webhook, TooLarge(webhook));

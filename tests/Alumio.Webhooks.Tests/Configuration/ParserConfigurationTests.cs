@@ -101,6 +101,73 @@ public class ParserConfigurationTests
             .Which.Should().StartWith("incoming 'csv' parser: Invalid CSV parser settings: Escape '\\' is not supported");
     }
 
+    [Test]
+    public void The_auto_prototype_builds_from_configuration_with_the_xml_read_method_and_csv_settings()
+    {
+        var model = BuildModel("""
+            {
+              "auto": { "Prototype": "auto", "ReadMethod": "Incremental", "Delimiter": ";", "Enclosure": "'", "HasHeaderRow": false, "Encoding": "utf-8" },
+              "auto-defaults": "auto"
+            }
+            """);
+
+        model.Incoming["auto"].Parser.Should().BeOfType<AutoParser>().Which.Options.Should().Be(new AutoParserOptions
+        {
+            ReadMethod = XmlReadMethod.Incremental,
+            Csv = new CsvParserOptions { Delimiter = ';', Enclosure = '\'', HasHeaderRow = false, Encoding = Encoding.UTF8 },
+        });
+        model.Incoming["auto-defaults"].Parser.Should().BeOfType<AutoParser>().Which.Options.Should().Be(new AutoParserOptions());
+    }
+
+    [Test]
+    public void Code_builds_the_same_auto_parser()
+    {
+        var options = new AutoParserOptions { ReadMethod = XmlReadMethod.Incremental, Csv = new CsvParserOptions { HasHeaderRow = false } };
+
+        var model = BuildModel(webhooks => webhooks
+            .AddIncoming("auto", i => i.ParseAuto(options))
+            .AddIncoming("auto-defaults", i => i.ParseAuto())
+            .AddOutgoing("o", o => o.Http(HttpMethod.Post, "https://example.invalid/x"))
+            .AddWebhook("w", w => w.Incoming("auto").Incoming("auto-defaults"))
+            .AddRoute("r1", r => r.From("auto").To("o"))
+            .AddRoute("r2", r => r.From("auto-defaults").To("o")));
+
+        model.Incoming["auto"].Parser.Should().BeOfType<AutoParser>().Which.Options.Should().BeSameAs(options);
+        model.Incoming["auto-defaults"].Parser.Should().BeOfType<AutoParser>().Which.Options.Should().Be(new AutoParserOptions());
+    }
+
+    [Test]
+    public void Bad_auto_settings_are_listed_at_start_up_like_those_of_xml_and_csv()
+    {
+        var act = () => BuildModel("""
+            {
+              "auto1": { "Prototype": "auto", "ReadMethod": "Sometimes", "Delimiter": ";;", "Encoding": "klingon" },
+              "auto2": { "Prototype": "auto", "Delimiter": "#", "Enclosure": "#", "Namespaces": "Strip" }
+            }
+            """);
+
+        var errors = act.Should().Throw<AlumioConfigurationException>().Which.Errors;
+        errors.Should().BeEquivalentTo(
+            "Alumio:Incoming:auto1:Parser:ReadMethod 'Sometimes' is not one of WholeFile, Incremental.",
+            "Alumio:Incoming:auto1:Parser:Encoding 'klingon' is not a known encoding; use utf-8, utf-16, utf-16BE, utf-32, us-ascii or iso-8859-1.",
+            "Alumio:Incoming:auto1:Parser:Delimiter must be exactly one character; it is 2 characters long.",
+            "Alumio:Incoming:auto2:Parser:Delimiter may not be the same as the Enclosure ('#').",
+            "Alumio:Incoming:auto2:Parser:Namespaces is not a setting of prototype 'auto'.");
+    }
+
+    [Test]
+    public void A_bad_csv_setting_of_auto_in_code_is_listed_at_start_up()
+    {
+        var act = () => BuildModel(webhooks => webhooks
+            .AddIncoming("auto", i => i.ParseAuto(new AutoParserOptions { Csv = new CsvParserOptions { Escape = '\\' } }))
+            .AddOutgoing("o", o => o.Http(HttpMethod.Post, "https://example.invalid/x"))
+            .AddWebhook("w", w => w.Incoming("auto"))
+            .AddRoute("r", r => r.From("auto").To("o")));
+
+        act.Should().Throw<AlumioConfigurationException>().Which.Errors.Should().ContainSingle()
+            .Which.Should().StartWith("incoming 'auto' parser: Invalid CSV parser settings: Escape '\\' is not supported");
+    }
+
     /// <summary>Builds a valid model around the given incoming parsers: one webhook feeding all of them, one route each.</summary>
     private static WebhookModel BuildModel(string parsers)
     {

@@ -87,6 +87,27 @@ public class NdjsonParserTests
     }
 
     [Test]
+    public async Task A_string_escaping_half_a_surrogate_pair_is_malformed_with_line_and_position()
+    {
+        var act = () => _parser.ParseTextAsync("{\"a\": \"\\uD83D\\uDE00\"}\n  {\"a\": \"x\\uDE00\"}\n");
+
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        error.Message.Should().Be("Line 2 is not valid JSON at position 9: a string escapes half a surrogate pair (\\uD800 to \\uDFFF without its other half), which is no text.");
+        error.Line.Should().Be(2);
+        error.Position.Should().Be(9);
+    }
+
+    [Test]
+    public async Task An_object_naming_a_property_twice_is_malformed_with_line_and_position()
+    {
+        var act = () => _parser.ParseTextAsync("{\"a\": 1}\n{\"a\": 1, \"a\": 2}\n");
+
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        error.Message.Should().Be("Line 2 is not valid JSON at position 10: an object names the property 'a' twice.");
+        (error.Line, error.Position).Should().Be((2L, 10L));
+    }
+
+    [Test]
     public async Task Nesting_deeper_than_the_limit_is_refused()
     {
         var deep = new string('[', NdjsonParser.MaxDepth + 1) + new string(']', NdjsonParser.MaxDepth + 1);

@@ -175,6 +175,24 @@ public class StreamingTests
     }
 
     [Test]
+    public async Task A_streamed_json_item_escaping_half_a_surrogate_pair_is_refused()
+    {
+        var act = () => StreamAsync(new JsonParser(), "{\"orders\":[{\"id\":\"\\uD83D\\uDE00\"},{\"id\":\"\\ud800\"}],\"skipped\":\"\\udc00\"}", ItemPattern.Parse("orders"), 3);
+        var skipped = await StreamAsync(new JsonParser(), "{\"orders\":[{\"id\":\"\\uD83D\\uDE00\"}],\"skipped\":\"\\udc00\"}", ItemPattern.Parse("orders"), 3);
+
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Contain("half a surrogate pair");
+        skipped.Should().Equal("{\"id\":\"\\uD83D\\uDE00\"}");
+    }
+
+    [Test]
+    public async Task A_streamed_json_item_naming_a_property_twice_is_refused()
+    {
+        var act = () => StreamAsync(new JsonParser(), "{\"orders\":[{\"id\":1,\"lines\":[{\"sku\":\"a\"}]},{\"id\":2,\"lines\":[{\"sku\":\"a\",\"sku\":\"b\"}]}]}", ItemPattern.Parse("orders"), 3);
+
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Be("The body is not valid JSON: an object names the property 'sku' twice.");
+    }
+
+    [Test]
     public async Task Streamed_json_nesting_is_limited()
     {
         var deep = "{\"orders\":" + new string('[', JsonParser.MaxDepth + 1) + new string(']', JsonParser.MaxDepth + 1) + "}";
@@ -200,6 +218,22 @@ public class StreamingTests
         var act = () => StreamAsync(new XmlParser(XmlReadMethod.Incremental), "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><shipments>&e;</shipments>", ItemPattern.Parse("shipments"), 5);
 
         (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Contain("DTD");
+    }
+
+    [Test]
+    public async Task Streamed_xml_nesting_is_limited_in_subtrees_off_the_pattern_too()
+    {
+        // Nothing of the subtree is kept, but the reader's own state grows with its depth.
+        var deep = "<shipments><note>" + string.Concat(Enumerable.Repeat("<a>", XmlParser.MaxDepth)) + string.Concat(Enumerable.Repeat("</a>", XmlParser.MaxDepth)) + "</note><shipment/></shipments>";
+        var deepEnough = "<shipments><note>" + string.Concat(Enumerable.Repeat("<a>", XmlParser.MaxDepth - 2)) + string.Concat(Enumerable.Repeat("</a>", XmlParser.MaxDepth - 2)) + "</note><shipment><id>1</id></shipment></shipments>";
+
+        var act = () => StreamAsync(new XmlParser(XmlReadMethod.Incremental), deep, ItemPattern.Parse("shipments.shipment"), 4096);
+        var items = await StreamAsync(new XmlParser(XmlReadMethod.Incremental), deepEnough, ItemPattern.Parse("shipments.shipment"), 4096);
+
+        var error = (await act.Should().ThrowAsync<WebhookParseException>()).Which;
+        error.Message.Should().Contain("deeper");
+        error.Position.Should().Be(18 + ((XmlParser.MaxDepth - 2) * 3) + 1);
+        items.Should().Equal("{\"id\":\"1\"}");
     }
 
     [Test]
