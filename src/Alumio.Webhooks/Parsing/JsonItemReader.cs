@@ -25,6 +25,8 @@ internal sealed class JsonItemReader
     private int _deadDepth;
     private bool _rootSeen;
     private bool _rootDone;
+    private long _line = 1;
+    private long _column;
     private ReadOnlySequence<byte> _buffer;
 
     /// <param name="pattern">The pattern; <see langword="null"/> takes the whole document as one item.</param>
@@ -97,6 +99,7 @@ internal sealed class JsonItemReader
                 {
                     // The current item is not complete in this buffer: read it again, whole, with more data.
                     _state = checkpoint;
+                    CountLines(buffer.Slice(0, checkpointPosition));
                     return checkpointPosition;
                 }
             }
@@ -111,7 +114,50 @@ internal sealed class JsonItemReader
         }
 
         _state = reader.CurrentState;
+        CountLines(buffer.Slice(0, reader.Position));
         return reader.Position;
+    }
+
+    /// <summary>Keeps the line and column where the next buffer starts, so errors the reader does not locate can be.</summary>
+    private void CountLines(ReadOnlySequence<byte> consumed)
+    {
+        foreach (var segment in consumed)
+        {
+            var span = segment.Span;
+            var newlines = span.Count((byte)'\n');
+            if (newlines == 0)
+            {
+                _column += span.Length;
+            }
+            else
+            {
+                _line += newlines;
+                _column = span.Length - span.LastIndexOf((byte)'\n') - 1;
+            }
+        }
+    }
+
+    /// <summary>The 1-based line and byte position of an offset in the current buffer.</summary>
+    private (long Line, long Position) Locate(long offset)
+    {
+        var line = _line;
+        var column = _column;
+        foreach (var segment in _buffer.Slice(0, offset))
+        {
+            var span = segment.Span;
+            var newlines = span.Count((byte)'\n');
+            if (newlines == 0)
+            {
+                column += span.Length;
+            }
+            else
+            {
+                line += newlines;
+                column = span.Length - span.LastIndexOf((byte)'\n') - 1;
+            }
+        }
+
+        return (line, column + 1);
     }
 
     /// <summary>Handles the token the reader is on; returns false when an item needs more data.</summary>
@@ -313,13 +359,15 @@ internal sealed class JsonItemReader
 
         if (problem is { } found)
         {
-            throw new WebhookParseException($"The body is not valid JSON: {found.Description}.");
+            var (line, position) = Locate(found.Offset);
+            throw new WebhookParseException($"The body is not valid JSON at line {line}, position {position}: {found.Description}.", line, position);
         }
 
         var item = _buffer.Slice(start, reader.BytesConsumed - start).ToArray();
         if (!Utf8.IsValid(item))
         {
-            throw new WebhookParseException("The body is not valid JSON: an item holds bytes that are not UTF-8.");
+            var (line, position) = Locate(start + NdjsonParser.FirstInvalidUtf8(item));
+            throw new WebhookParseException($"The body is not valid UTF-8 at line {line}, position {position}.", line, position);
         }
 
         items.Add(item);

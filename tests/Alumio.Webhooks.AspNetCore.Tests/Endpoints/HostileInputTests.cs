@@ -150,7 +150,7 @@ public class HostileInputTests
         Line(problem).Should().Be(line);
     }
 
-    [TestCase("json", null, null)]
+    [TestCase("json", 3L, 25L)]
     [TestCase("json-document", 3L, 25L)]
     [TestCase("ndjson", 2L, 23L)]
     [TestCase("xml", 4L, 26L)]
@@ -158,7 +158,7 @@ public class HostileInputTests
     [TestCase("csv", 3L, 7L)]
     [TestCase("yaml", 5L, 15L)]
     [TestCase("form", 1L, 75L)]
-    [TestCase("auto:json", null, null)]
+    [TestCase("auto:json", 3L, 25L)]
     [TestCase("auto:csv", 3L, 7L)]
     [TestCase("auto:yaml", 5L, 15L)]
     public async Task Invalid_utf8_is_400(string target, long? line, long? position)
@@ -179,10 +179,10 @@ public class HostileInputTests
         Position(problem).Should().Be(position);
     }
 
-    [TestCase("json", null, null)]
+    [TestCase("json", 2L, 21L)]
     [TestCase("json-document", 2L, 21L)]
     [TestCase("ndjson", 2L, 19L)]
-    [TestCase("auto:json", null, null)]
+    [TestCase("auto:json", 2L, 21L)]
     public async Task A_string_escaping_half_a_surrogate_pair_is_400(string target, long? line, long? position)
     {
         // Valid JSON syntax, but no text: such a string can neither be read nor written again.
@@ -197,10 +197,10 @@ public class HostileInputTests
         Position(problem).Should().Be(position);
     }
 
-    [TestCase("json", null, null)]
+    [TestCase("json", 2L, 13L)]
     [TestCase("json-document", 2L, 13L)]
     [TestCase("ndjson", 2L, 24L)]
-    [TestCase("auto:json", null, null)]
+    [TestCase("auto:json", 2L, 13L)]
     public async Task An_object_naming_a_property_twice_is_400(string target, long? line, long? position)
     {
         // Valid JSON syntax, but no entity: a JSON object holds each name once.

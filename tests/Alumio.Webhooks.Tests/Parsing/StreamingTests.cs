@@ -189,7 +189,21 @@ public class StreamingTests
     {
         var act = () => StreamAsync(new JsonParser(), "{\"orders\":[{\"id\":1,\"lines\":[{\"sku\":\"a\"}]},{\"id\":2,\"lines\":[{\"sku\":\"a\",\"sku\":\"b\"}]}]}", ItemPattern.Parse("orders"), 3);
 
-        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Be("The body is not valid JSON: an object names the property 'sku' twice.");
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Be("The body is not valid JSON at line 1, position 71: an object names the property 'sku' twice.");
+    }
+
+    [Test]
+    public async Task Streamed_json_errors_are_located_like_whole_document_errors([Values(1, 7, 4096)] int chunk)
+    {
+        var lines = Enumerable.Range(0, 300).Select(i => $"  {{\"id\": {i}, \"note\": \"line {i}\"}},").ToList();
+        lines[250] = "  {\"id\": 250, \"id\": 251},";
+        var body = "{\"orders\": [\n" + string.Join("\n", lines) + "\n  {}\n]}";
+
+        var whole = await FluentActions.Awaiting(() => WholeAsync(new JsonParser(), body, null)).Should().ThrowAsync<WebhookParseException>();
+        var streamed = await FluentActions.Awaiting(() => StreamAsync(new JsonParser(), body, ItemPattern.Parse("orders"), chunk)).Should().ThrowAsync<WebhookParseException>();
+
+        streamed.Which.Line.Should().Be(252).And.Be(whole.Which.Line);
+        streamed.Which.Position.Should().Be(whole.Which.Position);
     }
 
     [Test]
