@@ -158,7 +158,16 @@ internal sealed class XmlItemWriter
                         Array.Resize(ref _attributes, _attributes.Length * 2);
                     }
 
-                    _attributes[_attributeCount++] = (_nameOf(reader), reader.Value);
+                    // With prefixes stripped, p:id and q:id are both "id": the last one wins, as in WholeFile.
+                    var name = _nameOf(reader);
+                    var same = Array.FindIndex(_attributes, firstAttribute, _attributeCount - firstAttribute, a => ReferenceEquals(a.Name, name));
+                    if (same >= 0)
+                    {
+                        _attributes[same].Value = reader.Value;
+                        continue;
+                    }
+
+                    _attributes[_attributeCount++] = (name, reader.Value);
                 }
             }
             while (reader.MoveToNextAttribute());

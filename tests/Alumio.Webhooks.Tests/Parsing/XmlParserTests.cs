@@ -167,3 +167,23 @@ public class XmlParserOptionsTests
         FluentActions.Invoking(() => new XmlParser(new XmlParserOptions { AlwaysArray = [path] })).Should().Throw<ArgumentException>();
     }
 }
+
+public class XmlStrippedNamespaceTests
+{
+    [Test]
+    public async Task Attributes_that_strip_to_the_same_name_keep_the_last_value_in_both_read_methods()
+    {
+        const string xml = """<orders xmlns:p="urn:p" xmlns:q="urn:q"><order p:id="1" q:id="2"><line/></order></orders>""";
+        var options = new XmlParserOptions { Namespaces = XmlNamespaceHandling.Strip };
+        var whole = await new XmlParser(options).ParseSingleAsync(xml);
+        var items = new List<string>();
+
+        await foreach (var item in new XmlParser(options with { ReadMethod = XmlReadMethod.Incremental }).ReadItemsAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(xml)), null, Alumio.Webhooks.Splitting.ItemPattern.Parse("orders.order"), CancellationToken.None))
+        {
+            items.Add(System.Text.Encoding.UTF8.GetString(item.Span));
+        }
+
+        whole.Should().Be("""{"orders":{"order":{"@id":"2","line":""}}}""");
+        items.Should().Equal("""{"@id":"2","line":""}""");
+    }
+}
