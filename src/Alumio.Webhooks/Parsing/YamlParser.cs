@@ -20,9 +20,9 @@ namespace Alumio.Webhooks.Parsing;
 /// is empty (a stray <c>---</c>) is skipped; an empty body holds no documents.
 /// </para>
 /// <para>
-/// Anchors and aliases are expanded, with the number of nodes a document may hold after expansion
-/// capped at <see cref="MaxNodes"/>, so an alias bomb ("billion laughs") is refused rather than
-/// expanded. An alias to a node that contains it is refused. Nesting deeper than
+/// Anchors and aliases are expanded, with the nodes that aliases add to a document capped at
+/// <see cref="MaxNodes"/>, so an alias bomb ("billion laughs") is refused rather than expanded; the
+/// nodes the body spells out are bounded by the webhook's body size only. An alias to a node that contains it is refused. Nesting deeper than
 /// <see cref="MaxDepth"/> is refused, as are keys that are mappings or sequences, and a key given twice
 /// in one mapping. Errors carry the 1-based line and column. The body is read in chunks; one document
 /// at a time is held in memory.
@@ -33,7 +33,7 @@ public sealed class YamlParser : IParser
     /// <summary>The deepest nesting of mappings and sequences a document may have.</summary>
     public const int MaxDepth = 64;
 
-    /// <summary>The most nodes (scalars, mappings, sequences) a document may hold once aliases are expanded.</summary>
+    /// <summary>The most nodes (scalars, mappings, sequences) that aliases may add to one document when they are expanded.</summary>
     public const int MaxNodes = 100_000;
 
     /// <inheritdoc />
@@ -103,6 +103,7 @@ public sealed class YamlParser : IParser
         private readonly HashSet<string> _open = new(StringComparer.Ordinal);
         private readonly Stack<Frame> _stack = new();
         private long _nodes;
+        private long _expanded;
 
         /// <summary>Reads up to the document's end; returns the document, or null when it is empty.</summary>
         public JsonNode? Read(Parser parser)
@@ -218,7 +219,7 @@ public sealed class YamlParser : IParser
                 throw Error(alias.Start, $"The YAML nests deeper than {MaxDepth} levels once the alias *{name} is expanded.");
             }
 
-            Count(anchored.Nodes, alias);
+            Count(anchored.Nodes, alias, expanded: true);
             if (_stack.TryPeek(out var parent))
             {
                 parent.Height = Math.Max(parent.Height, anchored.Height + 1);
@@ -235,12 +236,20 @@ public sealed class YamlParser : IParser
             }
         }
 
-        private void Count(long nodes, ParsingEvent at)
+        /// <summary>
+        /// Counts nodes. Only the nodes that aliases add are capped: what the body spells out is already
+        /// bounded by the webhook's body size, while an alias can multiply it (an alias bomb).
+        /// </summary>
+        private void Count(long nodes, ParsingEvent at, bool expanded = false)
         {
             _nodes += nodes;
-            if (_nodes > MaxNodes)
+            if (expanded)
             {
-                throw Error(at.Start, $"The YAML document holds more than {MaxNodes} nodes once aliases are expanded.");
+                _expanded += nodes;
+                if (_expanded > MaxNodes)
+                {
+                    throw Error(at.Start, $"The YAML document's aliases expand to more than {MaxNodes} nodes.");
+                }
             }
         }
 

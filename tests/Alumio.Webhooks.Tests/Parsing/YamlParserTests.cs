@@ -223,3 +223,16 @@ public class YamlParserTests
         body.BytesRead.Should().BeLessThan(body.TotalLength / 2);
     }
 }
+
+public class YamlLargeDocumentTests
+{
+    [Test]
+    public async Task A_long_list_without_aliases_is_not_capped()
+    {
+        var yaml = "orders:\n" + string.Concat(Enumerable.Range(0, 60_000).Select(i => $"  - id: {i}\n    sku: S{i}\n"));
+
+        var documents = await new YamlParser().ParseTextAsync(yaml);
+
+        documents.Should().ContainSingle().Which["orders"]!.AsArray().Should().HaveCount(60_000);
+    }
+}
