@@ -162,10 +162,16 @@ internal sealed class JsonValueChecker
         if (count < LinearNames)
         {
             duplicate = false;
-            for (var i = level.FirstName; i < _nameCount && !duplicate; i++)
+            var bit = 1UL << (int)((((uint)name.Length * 31) + (name.IsEmpty ? 0u : (uint)name[0] * 7 + name[^1])) & 63);
+            if ((level.Seen & bit) != 0)
             {
-                duplicate = name.SequenceEqual(_arena.AsSpan(_names[i].Start, _names[i].Length));
+                for (var i = level.FirstName; i < _nameCount && !duplicate; i++)
+                {
+                    duplicate = name.SequenceEqual(_arena.AsSpan(_names[i].Start, _names[i].Length));
+                }
             }
+
+            level.Seen |= bit;
         }
         else
         {
@@ -227,5 +233,8 @@ internal sealed class JsonValueChecker
         public int ArenaStart { get; } = arenaStart;
 
         public HashSet<string>? Names { get; set; } = names;
+
+        /// <summary>One bit per name hash seen in this object: a name whose bit is clear needs no comparison.</summary>
+        public ulong Seen { get; set; }
     }
 }
