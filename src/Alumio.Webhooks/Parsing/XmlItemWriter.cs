@@ -20,7 +20,6 @@ internal sealed class XmlItemWriter
     private readonly Utf8JsonWriter _writer;
     private readonly Dictionary<string, JsonEncodedText> _attributeNames = [];
     private readonly Dictionary<string, JsonEncodedText> _elementNames = [];
-    private readonly Dictionary<string, int> _siblingCounts = new(ReferenceEqualityComparer.Instance);
     private readonly Stack<int> _open = new();
     private Node[] _nodes = new Node[64];
     private (string Name, string Value)[] _attributes = new (string, string)[64];
@@ -98,20 +97,26 @@ internal sealed class XmlItemWriter
     private void AppendText(XmlReader reader, int index)
     {
         ref var node = ref _nodes[index];
+        var value = reader.Value;
+        if (node.Mixed is { } mixed)
+        {
+            mixed.Append(value);
+            return;
+        }
+
         if (node.TextLength > 0 && node.TextStart + node.TextLength != _charCount)
         {
-            // Mixed content: the element's earlier text is moved to the end so its text stays contiguous.
-            EnsureChars(node.TextLength);
-            Array.Copy(_chars, node.TextStart, _chars, _charCount, node.TextLength);
-            node.TextStart = _charCount;
-            _charCount += node.TextLength;
+            // Mixed content: the element's text is interrupted by a child's. It goes on in a builder of
+            // its own, so the arena never holds it twice.
+            node.Mixed = new System.Text.StringBuilder().Append(_chars, node.TextStart, node.TextLength).Append(value);
+            return;
         }
-        else if (node.TextLength == 0)
+
+        if (node.TextLength == 0)
         {
             node.TextStart = _charCount;
         }
 
-        var value = reader.Value;
         EnsureChars(value.Length);
         value.CopyTo(_chars.AsSpan(_charCount));
         _charCount += value.Length;
@@ -184,6 +189,7 @@ internal sealed class XmlItemWriter
             FirstChild = -1,
             LastChild = -1,
             Next = -1,
+            NextSame = -1,
         };
 
         if (parent >= 0)
@@ -208,7 +214,7 @@ internal sealed class XmlItemWriter
     private void WriteValue(int index)
     {
         ref readonly var node = ref _nodes[index];
-        var text = _chars.AsSpan(node.TextStart, node.TextLength);
+        var text = node.Mixed is { } mixed ? mixed.ToString().AsSpan() : _chars.AsSpan(node.TextStart, node.TextLength);
         if (node.AttributeCount == 0 && node.FirstChild < 0)
         {
             _writer.WriteStringValue(text);
@@ -221,16 +227,7 @@ internal sealed class XmlItemWriter
             _writer.WriteString(AttributeName(_attributes[a].Name), _attributes[a].Value);
         }
 
-        var counted = node.ChildCount > ScanLimit;
-        if (counted)
-        {
-            _siblingCounts.Clear();
-            for (var c = node.FirstChild; c >= 0; c = _nodes[c].Next)
-            {
-                _siblingCounts[_nodes[c].Name] = _siblingCounts.GetValueOrDefault(_nodes[c].Name) + 1;
-            }
-        }
-
+        LinkSameNames(node.FirstChild, node.ChildCount);
         for (var c = node.FirstChild; c >= 0; c = _nodes[c].Next)
         {
             if (_nodes[c].Written)
@@ -239,20 +236,15 @@ internal sealed class XmlItemWriter
             }
 
             var name = _nodes[c].Name;
-            var repeated = counted ? _siblingCounts[name] > 1 : HasLaterSibling(c, name);
             _writer.WritePropertyName(ElementName(name));
-            if (repeated || (_nodes[c].Path is { } path && _alwaysArray.Contains(path)))
+            if (_nodes[c].NextSame >= 0 || (_nodes[c].Path is { } path && _alwaysArray.Contains(path)))
             {
+                // Repeated siblings are written together, at the first one's place, in document order.
                 _writer.WriteStartArray();
-                for (var d = c; d >= 0; d = _nodes[d].Next)
+                for (var d = c; d >= 0; d = _nodes[d].NextSame)
                 {
-                    if (ReferenceEquals(_nodes[d].Name, name))
-                    {
-                        _nodes[d].Written = true;
-
-                        // A repeated name's later siblings may hold their own children: write each in turn.
-                        WriteValue(d);
-                    }
+                    _nodes[d].Written = true;
+                    WriteValue(d);
                 }
 
                 _writer.WriteEndArray();
@@ -271,17 +263,36 @@ internal sealed class XmlItemWriter
         _writer.WriteEndObject();
     }
 
-    private bool HasLaterSibling(int index, string name)
+    /// <summary>Links each child to the next sibling of the same name, in linear time however many children there are.</summary>
+    private void LinkSameNames(int firstChild, int childCount)
     {
-        for (var d = _nodes[index].Next; d >= 0; d = _nodes[d].Next)
+        if (childCount <= ScanLimit)
         {
-            if (ReferenceEquals(_nodes[d].Name, name))
+            for (var c = firstChild; c >= 0; c = _nodes[c].Next)
             {
-                return true;
+                for (var d = _nodes[c].Next; d >= 0; d = _nodes[d].Next)
+                {
+                    if (ReferenceEquals(_nodes[d].Name, _nodes[c].Name))
+                    {
+                        _nodes[c].NextSame = d;
+                        break;
+                    }
+                }
             }
+
+            return;
         }
 
-        return false;
+        var last = new Dictionary<string, int>(ReferenceEqualityComparer.Instance);
+        for (var c = firstChild; c >= 0; c = _nodes[c].Next)
+        {
+            if (last.TryGetValue(_nodes[c].Name, out var previous))
+            {
+                _nodes[previous].NextSame = c;
+            }
+
+            last[_nodes[c].Name] = c;
+        }
     }
 
     private JsonEncodedText AttributeName(string name)
@@ -313,11 +324,13 @@ internal sealed class XmlItemWriter
         public string? Path;
         public int TextStart;
         public int TextLength;
+        public System.Text.StringBuilder? Mixed;
         public int FirstAttribute;
         public int AttributeCount;
         public int FirstChild;
         public int LastChild;
         public int Next;
+        public int NextSame;
         public int ChildCount;
         public bool Written;
     }

@@ -111,6 +111,7 @@ public class StreamingTests
             """<?xml version="1.0"?><!-- c --><root xmlns:ns="urn:x"><ns:item ns:id="1">one<b/></ns:item><ns:item>two</ns:item><other><item>no</item></other></root>""",
             """<a><b><c><d>deep</d><d>deeper</d></c></b><e/></a>""",
             """<empty/>""",
+            "<shipments><shipment>" + string.Concat(Enumerable.Range(0, 20).Select(i => "<a>" + string.Concat(Enumerable.Range(0, 20).Select(j => $"<x{j % 3}>{i}.{j}</x{j % 3}><y{j}/>")) + $"</a><b{i % 5}>{i}</b{i % 5}>")) + "</shipment></shipments>",
             """<shipments><shipment>x<b>y</b>z<c>w<d>q</d>r</c>v</shipment><shipment> <![CDATA[<raw>]]> </shipment></shipments>""",
             "<shipments><shipment>" + string.Concat(Enumerable.Range(0, 40).Select(i => $"<f{i % 7}>{i}</f{i % 7}><g{i}>x</g{i}>")) + "<f0 a=\"1\"><z>1</z><z>2</z></f0>tail</shipment></shipments>",
         ];
@@ -248,6 +249,18 @@ public class StreamingTests
         error.Message.Should().Contain("deeper");
         error.Position.Should().Be(18 + ((XmlParser.MaxDepth - 2) * 3) + 1);
         items.Should().Equal("{\"id\":\"1\"}");
+    }
+
+    [Test]
+    public async Task Incremental_xml_mixed_content_with_many_interruptions_is_read_in_linear_space()
+    {
+        var body = "<shipments><shipment>" + string.Concat(Enumerable.Range(0, 50_000).Select(_ => "x<b>y</b>")) + "</shipment></shipments>";
+
+        var items = await StreamAsync(new XmlParser(XmlReadMethod.Incremental), body, ItemPattern.Parse("shipments.shipment"), 4096);
+
+        var item = JsonDocument.Parse(items.Single()).RootElement;
+        item.GetProperty("#text").GetString().Should().HaveLength(50_000);
+        item.GetProperty("b").GetArrayLength().Should().Be(50_000);
     }
 
     [Test]
