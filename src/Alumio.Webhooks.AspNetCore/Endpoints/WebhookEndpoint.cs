@@ -14,11 +14,13 @@ internal static class WebhookEndpoint
     {
         var receiver = context.RequestServices.GetRequiredService<WebhookReceiver>();
 
-        // The webhook's own MaxBodySize governs its endpoint, in place of the server-wide default.
+        // The webhook's own MaxBodySize governs its endpoint, in place of the server-wide default. The
+        // server's limit is set one byte higher, so the receiver meets the limit first and answers it
+        // like any other refusal (problem details naming the webhook, a log line, a metric).
         if (context.RequestServices.GetRequiredService<WebhookModel>().Webhooks.TryGetValue(identifier, out var webhook)
             && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
-            bodySize.MaxRequestBodySize = webhook.MaxBodySize;
+            bodySize.MaxRequestBodySize = webhook.MaxBodySize == long.MaxValue ? null : webhook.MaxBodySize + 1;
         }
 
         WebhookReceiveResult result;
@@ -28,8 +30,14 @@ internal static class WebhookEndpoint
         }
         catch (BadHttpRequestException exception)
         {
-            // The server refused the body itself: too large, cut short, or badly framed.
-            await Problems.WriteAsync(context, exception.StatusCode, exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Body too large" : "Bad request", exception.Message).ConfigureAwait(false);
+            // The server refused the body itself: cut short or badly framed.
+            var extensions = new Dictionary<string, object?> { ["webhook"] = webhook?.Identifier ?? identifier };
+            await Problems.WriteAsync(context, exception.StatusCode, exception.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Body too large" : "Bad request", exception.Message, extensions).ConfigureAwait(false);
+            return;
+        }
+        catch (Exception exception) when (context.RequestAborted.IsCancellationRequested && exception is OperationCanceledException or IOException)
+        {
+            // The sender hung up: nothing was stored and nobody is listening for an answer.
             return;
         }
 

@@ -23,7 +23,8 @@ internal static class TaskEndpoints
         var errors = new List<string>();
         if (Single(query, "status") is { } status)
         {
-            if (!int.TryParse(status, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) && Enum.TryParse<WebhookTaskStatus>(status, ignoreCase: true, out var parsed))
+            if (!int.TryParse(status, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) && !status.Contains(',', StringComparison.Ordinal)
+                && Enum.TryParse<WebhookTaskStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
             {
                 taskQuery = taskQuery with { Status = parsed };
             }

@@ -19,7 +19,8 @@ internal static class TaskJson
         writer.WriteString("createdAt", task.CreatedAt);
         writer.WriteString("updatedAt", task.UpdatedAt);
         writer.WritePropertyName("entity");
-        writer.WriteRawValue(task.EntityUtf8.Span);
+        // Entities are checked when they are stored, and may nest deeper than the writer's default checks allow.
+        writer.WriteRawValue(task.EntityUtf8.Span, skipInputValidation: true);
         writer.WriteEndObject();
     }
 

@@ -79,8 +79,8 @@ public sealed class PrototypeContext
             return defaultValue;
         }
 
-        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _)
-            && Enum.TryParse<TEnum>(text, ignoreCase: true, out var value))
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) && !text.Contains(',', StringComparison.Ordinal)
+            && Enum.TryParse<TEnum>(text, ignoreCase: true, out var value) && Enum.IsDefined(value))
         {
             return value;
         }

@@ -99,17 +99,18 @@ public sealed class HttpOutgoing : IOutgoing
         }
     }
 
-    /// <summary>Drops the query string and user info, which may carry credentials.</summary>
+    /// <summary>
+    /// Keeps scheme, host and port only: user info, query strings and paths may all carry credentials
+    /// (hook URLs of chat services put their secret in the path). The outgoing's name says which it was.
+    /// </summary>
     private static string Redact(string url)
     {
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
         {
-            var cut = url.IndexOf('?', StringComparison.Ordinal);
-            return cut < 0 ? url : url[..cut] + "?…";
+            return "(an invalid URL)";
         }
 
-        var builder = new UriBuilder(uri) { UserName = string.Empty, Password = string.Empty };
-        var redacted = builder.Uri.GetLeftPart(UriPartial.Path);
-        return uri.Query.Length > 0 ? redacted + "?…" : redacted;
+        var authority = new UriBuilder(uri.Scheme, uri.Host, uri.Port).Uri.GetLeftPart(UriPartial.Authority);
+        return uri.PathAndQuery.Length > 1 ? authority + "/…" : authority;
     }
 }

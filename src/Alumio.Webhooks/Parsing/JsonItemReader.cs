@@ -26,6 +26,8 @@ internal sealed class JsonItemReader
     private bool _rootSeen;
     private bool _rootDone;
     private long _line = 1;
+    private long _retryAt;
+    private bool _incomplete;
     private long _column;
     private ReadOnlySequence<byte> _buffer;
 
@@ -51,7 +53,16 @@ internal sealed class JsonItemReader
             {
                 var result = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
                 var buffer = result.Buffer;
+                if (!result.IsCompleted && buffer.Length < walker._retryAt)
+                {
+                    // An item did not fit: wait until the buffer has doubled before reading it again from
+                    // its start, so a large item costs linear, not quadratic, time.
+                    pipe.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+
                 var consumed = walker.Process(buffer, result.IsCompleted, items);
+                walker._retryAt = walker._incomplete ? buffer.Length * 2 : 0;
                 pipe.AdvanceTo(consumed, buffer.End);
                 foreach (var item in items)
                 {
@@ -83,6 +94,7 @@ internal sealed class JsonItemReader
     private SequencePosition Process(ReadOnlySequence<byte> buffer, bool isFinalBlock, List<ReadOnlyMemory<byte>> items)
     {
         _buffer = buffer;
+        _incomplete = false;
         var reader = new Utf8JsonReader(buffer, isFinalBlock, _state);
         try
         {
@@ -98,6 +110,7 @@ internal sealed class JsonItemReader
                 if (!Handle(ref reader, items))
                 {
                     // The current item is not complete in this buffer: read it again, whole, with more data.
+                    _incomplete = true;
                     _state = checkpoint;
                     CountLines(buffer.Slice(0, checkpointPosition));
                     return checkpointPosition;
@@ -280,12 +293,21 @@ internal sealed class JsonItemReader
 
     private bool MatchesKey(ref Utf8JsonReader reader, int depth)
     {
-        if (_literals[depth] is { } literal)
+        try
         {
-            return reader.ValueTextEquals(literal);
-        }
+            if (_literals[depth] is { } literal)
+            {
+                return reader.ValueTextEquals(literal);
+            }
 
-        return _pattern!.MatchesKey(depth, reader.GetString()!);
+            return _pattern!.MatchesKey(depth, reader.GetString()!);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // A key that is not text: invalid UTF-8 or an escaped half of a surrogate pair.
+            var (line, position) = Locate(reader.TokenStartIndex);
+            throw new WebhookParseException($"The body is not valid JSON at line {line}, position {position}: a property name is not valid text.", line, position, exception);
+        }
     }
 
     /// <summary>The key did not match: its value is passed over, however large.</summary>

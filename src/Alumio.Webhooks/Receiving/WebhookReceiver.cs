@@ -60,7 +60,9 @@ public sealed class WebhookReceiver
             }
         }
 
-        _diagnostics.RequestAnswered(result.Webhook, status, _timeProvider.GetElapsedTime(started));
+        // An unknown identifier comes from the URL: it is not a tag, or anyone could add time series.
+        var tag = status == 404 && !_model.Webhooks.ContainsKey(result.Webhook) ? "(unknown)" : result.Webhook;
+        _diagnostics.RequestAnswered(tag, status, _timeProvider.GetElapsedTime(started));
         _diagnostics.TasksCreated(result.Webhook, result.Tasks);
         return result;
     }

@@ -129,8 +129,8 @@ public sealed class InMemoryTaskStore : ITaskStore
     }
 
     private static bool Matches(WebhookTask task, TaskQuery query) =>
-        (query.Webhook is null || task.Webhook == query.Webhook)
-        && (query.Route is null || task.Route == query.Route)
+        (query.Webhook is null || string.Equals(task.Webhook, query.Webhook, StringComparison.OrdinalIgnoreCase))
+        && (query.Route is null || string.Equals(task.Route, query.Route, StringComparison.OrdinalIgnoreCase))
         && (query.Status is null || task.Status == query.Status)
         && (query.RequestId is null || task.RequestId == query.RequestId);
 

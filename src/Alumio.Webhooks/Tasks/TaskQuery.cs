@@ -6,10 +6,10 @@ public sealed record TaskQuery
     /// <summary>The largest page size a store returns.</summary>
     public const int MaxLimit = 500;
 
-    /// <summary>Gets the webhook identifier to match.</summary>
+    /// <summary>Gets the webhook identifier to match, case-insensitively, as identifiers are.</summary>
     public string? Webhook { get; init; }
 
-    /// <summary>Gets the route name to match.</summary>
+    /// <summary>Gets the route name to match, case-insensitively.</summary>
     public string? Route { get; init; }
 
     /// <summary>Gets the status to match.</summary>

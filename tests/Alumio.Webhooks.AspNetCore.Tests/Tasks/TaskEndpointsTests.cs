@@ -43,12 +43,14 @@ public class TaskEndpointsTests
         var cursor = first.GetProperty("next").GetString();
         var second = await GetJsonAsync($"/api/v1/tasks?route=complete-order-in-erp&limit=1&cursor={cursor}");
         var none = await GetJsonAsync("/api/v1/tasks?webhook=other");
+        var anyCase = await GetJsonAsync("/api/v1/tasks?webhook=WMS-Shipments&route=Complete-Order-In-ERP");
         var fresh = await GetJsonAsync("/api/v1/tasks?status=new&webhook=wms-shipments");
 
         first.GetProperty("items").EnumerateArray().Single().GetProperty("entity").GetProperty("orderId").GetString().Should().Be("7");
         second.GetProperty("items").EnumerateArray().Single().GetProperty("entity").GetProperty("orderId").GetString().Should().Be("8");
         second.GetProperty("next").ValueKind.Should().Be(JsonValueKind.Null);
         none.GetProperty("items").GetArrayLength().Should().Be(0);
+        anyCase.GetProperty("items").GetArrayLength().Should().Be(2, "identifiers match case-insensitively everywhere");
         fresh.GetProperty("items").GetArrayLength().Should().Be(4);
     }
 
@@ -89,6 +91,7 @@ public class TaskEndpointsTests
 
     [TestCase("status=Lost", "status 'Lost' is not one of")]
     [TestCase("status=3", "status '3' is not one of")]
+    [TestCase("status=Finished,Failed", "status 'Finished,Failed' is not one of")]
     [TestCase("limit=0", "limit '0' must be")]
     [TestCase("limit=501", "limit '501' must be")]
     [TestCase("limit=ten", "limit 'ten' must be")]

@@ -82,7 +82,7 @@ public class ConfigurationTests
                   "bad id": { "Incoming": "in" }
                 },
                 "Incoming": {
-                  "in": { "Parser": { "Prototype": "xml", "ReadMethod": "Sometimes" }, "PatternToItems": "a..b" },
+                  "in": { "Parser": { "Prototype": "xml", "ReadMethod": "Sometimes", "Namespaces": "Keep,Strip" }, "PatternToItems": "a..b" },
                   "noparser": { "PatternToItems": "x" },
                   "unrouted": { "Parser": "json" }
                 },
@@ -119,7 +119,7 @@ public class ConfigurationTests
         errors.Should().Contain(e => e.StartsWith("Alumio:Incoming:noparser has no Parser", StringComparison.Ordinal));
         errors.Should().Contain("Alumio:Outgoing:erp:Url is required.");
         errors.Should().Contain("Alumio:Outgoing:erp:Urll is not a setting of prototype 'http'.");
-        errors.Should().Contain(e => e.StartsWith("Alumio:Outgoing:ftp: The URL 'ftp://files/' is not an absolute http or https URL", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.StartsWith("Alumio:Outgoing:ftp: The URL 'ftp://files' is not an absolute http or https URL", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("Alumio:Outgoing:none:Prototype is required", StringComparison.Ordinal));
         errors.Should().Contain("Alumio:Routes:r1 names outgoing 'nowhere', which is not configured.");
         errors.Should().Contain("Alumio:Routes:r2 names incoming 'ghost', which is not configured.");
@@ -127,7 +127,8 @@ public class ConfigurationTests
         errors.Should().Contain("Alumio:Routes:r3 has no Incoming.");
         errors.Should().Contain(e => e.StartsWith("Alumio:Routes:r3:Retries is not a setting of a route", StringComparison.Ordinal));
         errors.Should().Contain(e => e.EndsWith("no transformer prototypes are registered.", StringComparison.Ordinal));
-        errors.Should().HaveCount(22);
+        errors.Should().Contain(e => e.StartsWith("Alumio:Incoming:in:Parser:Namespaces 'Keep,Strip' is not one of Keep, Strip", StringComparison.Ordinal));
+        errors.Should().HaveCount(23);
     }
 
     [Test]

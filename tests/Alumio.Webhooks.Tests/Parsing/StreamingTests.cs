@@ -207,6 +207,25 @@ public class StreamingTests
         streamed.Which.Position.Should().Be(whole.Which.Position);
     }
 
+    [TestCase("*.id")]
+    [TestCase("orders")]
+    public async Task A_streamed_json_key_that_is_not_text_is_a_parse_error(string pattern)
+    {
+        var act = () => StreamAsync(new JsonParser(), "{\"\\ud800\":{\"id\":1}}", ItemPattern.Parse(pattern), 4096);
+
+        (await act.Should().ThrowAsync<WebhookParseException>()).Which.Line.Should().Be(1);
+    }
+
+    [Test]
+    public async Task A_large_whole_json_document_arriving_in_small_chunks_is_read_once()
+    {
+        var body = "{\"orders\":[" + string.Join(",", Enumerable.Range(0, 100_000).Select(i => $"{{\"id\":{i}}}")) + "]}";
+
+        var items = await StreamAsync(new JsonParser(), body, null, 512);
+
+        items.Should().ContainSingle().Which.Length.Should().Be(body.Length);
+    }
+
     [Test]
     public async Task Streamed_json_nesting_is_limited()
     {
