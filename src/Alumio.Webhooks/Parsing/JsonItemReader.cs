@@ -132,30 +132,21 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>Keeps the line and column where the next buffer starts, so errors the reader does not locate can be.</summary>
-    private void CountLines(ReadOnlySequence<byte> consumed)
-    {
-        foreach (var segment in consumed)
-        {
-            var span = segment.Span;
-            var newlines = span.Count((byte)'\n');
-            if (newlines == 0)
-            {
-                _column += span.Length;
-            }
-            else
-            {
-                _line += newlines;
-                _column = span.Length - span.LastIndexOf((byte)'\n') - 1;
-            }
-        }
-    }
+    private void CountLines(ReadOnlySequence<byte> consumed) => Advance(consumed, ref _line, ref _column);
 
     /// <summary>The 1-based line and byte position of an offset in the current buffer.</summary>
     private (long Line, long Position) Locate(long offset)
     {
         var line = _line;
         var column = _column;
-        foreach (var segment in _buffer.Slice(0, offset))
+        Advance(_buffer.Slice(0, offset), ref line, ref column);
+        return (line, column + 1);
+    }
+
+    /// <summary>Moves a line and a 0-based column past some bytes.</summary>
+    private static void Advance(ReadOnlySequence<byte> bytes, ref long line, ref long column)
+    {
+        foreach (var segment in bytes)
         {
             var span = segment.Span;
             var newlines = span.Count((byte)'\n');
@@ -169,8 +160,6 @@ internal sealed class JsonItemReader
                 column = span.Length - span.LastIndexOf((byte)'\n') - 1;
             }
         }
-
-        return (line, column + 1);
     }
 
     /// <summary>Handles the token the reader is on; returns false when an item needs more data.</summary>
