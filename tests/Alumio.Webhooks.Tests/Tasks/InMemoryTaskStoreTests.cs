@@ -35,6 +35,25 @@ public class InMemoryTaskStoreTests
     }
 
     [Test]
+    public async Task A_batch_disposed_without_a_commit_leaves_nothing_and_a_committed_batch_is_closed()
+    {
+        await using (var abandoned = await _store.BeginBatchAsync(CancellationToken.None))
+        {
+            await abandoned.AddAsync([NewTask("r1", "erp"), NewTask("r1", "shop")], CancellationToken.None);
+        }
+
+        var batch = await _store.BeginBatchAsync(CancellationToken.None);
+        await batch.AddAsync([NewTask("r2", "erp")], CancellationToken.None);
+        (await _store.LeaseAsync(10, TimeSpan.FromMinutes(1), CancellationToken.None)).Should().BeEmpty("nothing is visible before the commit");
+        await batch.CommitAsync(CancellationToken.None);
+        var afterCommit = async () => await batch.AddAsync([NewTask("r2", "shop")], CancellationToken.None);
+        await batch.DisposeAsync();
+
+        await afterCommit.Should().ThrowAsync<InvalidOperationException>();
+        (await _store.QueryAsync(new TaskQuery(), CancellationToken.None)).Items.Should().ContainSingle().Which.RequestId.Should().Be("r2");
+    }
+
+    [Test]
     public async Task A_leased_task_is_processing_and_not_leased_again_until_its_lease_runs_out()
     {
         var task = NewTask("r1", "erp");
