@@ -62,7 +62,7 @@ internal sealed class JsonItemReader
                 }
 
                 var consumed = walker.Process(buffer, result.IsCompleted, items);
-                walker._retryAt = walker._incomplete ? buffer.Length * 2 : 0;
+                walker._retryAt = walker._incomplete ? buffer.Slice(consumed).Length * 2 : 0;
                 pipe.AdvanceTo(consumed, buffer.End);
                 foreach (var item in items)
                 {
@@ -214,7 +214,7 @@ internal sealed class JsonItemReader
         _frames[^1] = frame with { NextIndex = index + 1 };
         if (frame.Expand)
         {
-            return CaptureElement(ref reader, items, () => _frames[^1] = frame);
+            return CaptureElement(ref reader, items, frame);
         }
 
         if (!_pattern!.MatchesIndex(frame.PathLength, index))
@@ -235,7 +235,7 @@ internal sealed class JsonItemReader
             return true;
         }
 
-        return CaptureElement(ref reader, items, () => _frames[^1] = frame);
+        return CaptureElement(ref reader, items, frame);
     }
 
     /// <summary>Without a pattern the whole document is the item: it is checked and copied as it is.</summary>
@@ -343,11 +343,12 @@ internal sealed class JsonItemReader
         return CaptureValue(ref reader, items);
     }
 
-    private bool CaptureElement(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items, Action undo)
+    /// <summary>Captures an array element as an item; when it needs more data, the array's frame is put back as it was.</summary>
+    private bool CaptureElement(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items, Frame before)
     {
         if (!CaptureValue(ref reader, items))
         {
-            undo();
+            _frames[^1] = before;
             return false;
         }
 
