@@ -13,7 +13,7 @@ internal static class BuiltInPrototypes
 
     public static void Register(AlumioWebhooksSetup setup)
     {
-        setup.ValidatorPrototypes.TryAdd("header", context => new HeaderRequestValidator(context.GetRequiredString("Header"), context.GetRequiredString("Value")));
+        setup.ValidatorPrototypes.TryAdd("header", ValidatorPrototypes.CreateHeader);
 
         setup.ParserPrototypes.TryAdd("json", _ => new JsonParser());
         setup.ParserPrototypes.TryAdd("xml", context => new XmlParser(new XmlParserOptions

@@ -47,6 +47,20 @@ public sealed class WebhookBuilder
     public WebhookBuilder ValidateHeader(string header, string value) =>
         Add(_ => new HeaderRequestValidator(header, value));
 
+    /// <summary>Accepts a request only when a header equals one of several values, for secret rotation (the <c>header</c> validator).</summary>
+    /// <param name="header">The header name.</param>
+    /// <param name="values">The accepted secret values; compared in constant time.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateHeader(string header, IEnumerable<string> values) =>
+        Add(_ => new HeaderRequestValidator(header, values));
+
+    /// <summary>Accepts a request only when a header matches a regular expression (the <c>header</c> validator with <c>Pattern</c>).</summary>
+    /// <param name="header">The header name.</param>
+    /// <param name="pattern">A .NET regular expression, compiled non-backtracking and culture-invariant.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateHeaderPattern(string header, string pattern) =>
+        Add(_ => new HeaderRequestValidator(header, HeaderRequestValidator.CreatePattern(pattern)));
+
     /// <summary>Adds a request validator instance.</summary>
     /// <param name="validator">The validator.</param>
     /// <returns>This builder.</returns>
