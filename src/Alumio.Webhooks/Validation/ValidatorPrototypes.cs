@@ -28,6 +28,52 @@ internal static class ValidatorPrototypes
         return new HeaderRequestValidator(header, ReadSecrets(context, value, values));
     }
 
+    public static QueryRequestValidator CreateQuery(PrototypeContext context)
+    {
+        var name = context.GetRequiredString("Name");
+        return new QueryRequestValidator(name, ReadSecrets(context, context.GetString("Value"), context.GetStrings("Values")));
+    }
+
+    public static BearerTokenRequestValidator CreateBearer(PrototypeContext context) =>
+        new(ReadSecrets(context, context.GetString("Token"), context.GetStrings("Tokens"), "Token", "Tokens"));
+
+    public static BasicAuthenticationRequestValidator CreateBasic(PrototypeContext context)
+    {
+        var username = context.GetRequiredString("Username");
+        var password = context.GetRequiredString("Password");
+        if (username.Contains(':', StringComparison.Ordinal))
+        {
+            context.AddError("Username", "may not contain a colon");
+        }
+
+        return new BasicAuthenticationRequestValidator(username, password);
+    }
+
+    public static IpAddressRequestValidator CreateIp(PrototypeContext context)
+    {
+        var entries = context.GetStrings("Allow");
+        if (entries.Count == 0)
+        {
+            context.AddError("Allow", "is required: a list of IP addresses and CIDR ranges");
+            return null!;
+        }
+
+        var networks = new List<System.Net.IPNetwork>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (IpAddressRequestValidator.TryParseRange(entries[i], out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                context.AddError($"Allow:{i}", "is not an IP address or a CIDR range with no bits set beyond its prefix, such as 10.0.0.0/8, ::1 or 2001:db8::/32");
+            }
+        }
+
+        return new IpAddressRequestValidator(networks);
+    }
+
     private static Regex? CompilePattern(PrototypeContext context, string pattern)
     {
         try
