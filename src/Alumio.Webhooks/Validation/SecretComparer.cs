@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Primitives;
 
 namespace Alumio.Webhooks.Validation;
 
@@ -49,6 +50,6 @@ internal static class SecretComparer
     }
 
     /// <summary>The single value of a header or parameter, or an empty string when absent or repeated.</summary>
-    public static string Single(bool found, Microsoft.Extensions.Primitives.StringValues values) =>
+    public static string Single(bool found, StringValues values) =>
         found && values.Count == 1 ? values[0] ?? string.Empty : string.Empty;
 }
