@@ -13,7 +13,11 @@ internal static class BuiltInPrototypes
 
     public static void Register(AlumioWebhooksSetup setup)
     {
-        setup.ValidatorPrototypes.TryAdd("header", context => new HeaderRequestValidator(context.GetRequiredString("Header"), context.GetRequiredString("Value")));
+        setup.ValidatorPrototypes.TryAdd("header", ValidatorPrototypes.CreateHeader);
+        setup.ValidatorPrototypes.TryAdd("query", ValidatorPrototypes.CreateQuery);
+        setup.ValidatorPrototypes.TryAdd("basic", ValidatorPrototypes.CreateBasic);
+        setup.ValidatorPrototypes.TryAdd("bearer", ValidatorPrototypes.CreateBearer);
+        setup.ValidatorPrototypes.TryAdd("ip", ValidatorPrototypes.CreateIp);
 
         setup.ParserPrototypes.TryAdd("json", _ => new JsonParser());
         setup.ParserPrototypes.TryAdd("xml", context => new XmlParser(new XmlParserOptions

@@ -47,6 +47,46 @@ public sealed class WebhookBuilder
     public WebhookBuilder ValidateHeader(string header, string value) =>
         Add(_ => new HeaderRequestValidator(header, value));
 
+    /// <summary>Accepts a request only when a header equals one of several values, for secret rotation (the <c>header</c> validator).</summary>
+    /// <param name="header">The header name.</param>
+    /// <param name="values">The accepted secret values; compared in constant time.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateHeader(string header, IEnumerable<string> values) =>
+        Add(_ => new HeaderRequestValidator(header, values));
+
+    /// <summary>Accepts a request only when a header matches a regular expression (the <c>header</c> validator with <c>Pattern</c>).</summary>
+    /// <param name="header">The header name.</param>
+    /// <param name="pattern">A .NET regular expression, compiled non-backtracking and culture-invariant.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateHeaderPattern(string header, string pattern) =>
+        Add(_ => new HeaderRequestValidator(header, HeaderRequestValidator.CreatePattern(pattern)));
+
+    /// <summary>Accepts a request only when a query string parameter equals one of the tokens (the <c>query</c> validator).</summary>
+    /// <param name="name">The query parameter's name.</param>
+    /// <param name="values">The accepted tokens, several while a secret is rotated; compared in constant time.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateQuery(string name, params string[] values) =>
+        Add(_ => new QueryRequestValidator(name, values));
+
+    /// <summary>Accepts a request only with HTTP Basic credentials (the <c>basic</c> validator).</summary>
+    /// <param name="username">The username.</param>
+    /// <param name="password">The password; compared in constant time.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateBasic(string username, string password) =>
+        Add(_ => new BasicAuthenticationRequestValidator(username, password));
+
+    /// <summary>Accepts a request only with <c>Authorization: Bearer</c> and one of the tokens (the <c>bearer</c> validator).</summary>
+    /// <param name="tokens">The accepted tokens, several while a secret is rotated; compared in constant time.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateBearer(params string[] tokens) =>
+        Add(_ => new BearerTokenRequestValidator(tokens));
+
+    /// <summary>Accepts a request only from an allowed address or CIDR range (the <c>ip</c> validator); others get <c>403</c>.</summary>
+    /// <param name="allowed">Addresses and ranges such as <c>10.0.0.0/8</c>, <c>::1</c> or <c>2001:db8::/32</c>.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateIpAddress(params string[] allowed) =>
+        Add(_ => new IpAddressRequestValidator(allowed));
+
     /// <summary>Adds a request validator instance.</summary>
     /// <param name="validator">The validator.</param>
     /// <returns>This builder.</returns>

@@ -11,6 +11,7 @@ public sealed class TestRequest : WebhookRequest
     private readonly Dictionary<string, StringValues> _headers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, StringValues> _query = new(StringComparer.Ordinal);
     private readonly MemoryStream _body;
+    private IPAddress? _remoteIpAddress = IPAddress.Loopback;
 
     public TestRequest(string body, string? contentType = "application/json", string method = "POST")
         : this(Encoding.UTF8.GetBytes(body), contentType, method)
@@ -39,11 +40,23 @@ public sealed class TestRequest : WebhookRequest
 
     public override Stream Body => _body;
 
-    public override IPAddress? RemoteIpAddress => IPAddress.Loopback;
+    public override IPAddress? RemoteIpAddress => _remoteIpAddress;
 
     public TestRequest WithHeader(string name, params string[] values)
     {
         _headers[name] = new StringValues(values);
+        return this;
+    }
+
+    public TestRequest WithQuery(string name, params string[] values)
+    {
+        _query[name] = new StringValues(values);
+        return this;
+    }
+
+    public TestRequest WithRemoteIpAddress(IPAddress? address)
+    {
+        _remoteIpAddress = address;
         return this;
     }
 

@@ -1,0 +1,196 @@
+using System.Text;
+using Alumio.Webhooks.Configuration;
+using Alumio.Webhooks.Tests.Support;
+using Alumio.Webhooks.Validation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alumio.Webhooks.Tests.Configuration;
+
+public class ValidatorConfigurationTests
+{
+    [Test]
+    public async Task A_header_validator_is_configured_with_a_value()
+    {
+        var validator = BuildValidator("""{ "Prototype": "header", "Header": "X-Alumio-Auth", "Value": "VerySecret" }""");
+
+        validator.Should().BeOfType<HeaderRequestValidator>().Which.Header.Should().Be("X-Alumio-Auth");
+        (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "VerySecret"))).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task A_header_validator_is_configured_with_several_values_for_rotation()
+    {
+        var validator = BuildValidator("""{ "Prototype": "header", "Header": "X-Alumio-Auth", "Values": [ "OldSecret", "NewSecret" ] }""");
+
+        (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "OldSecret"))).Should().BeTrue();
+        (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "NewSecret"))).Should().BeTrue();
+        (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "Other"))).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task A_header_validator_is_configured_with_a_pattern()
+    {
+        var validator = BuildValidator("""{ "Prototype": "header", "Header": "X-Alumio-Auth", "Pattern": "^Token [0-9]+$" }""");
+
+        validator.Should().BeOfType<HeaderRequestValidator>().Which.Pattern!.Options.Should().HaveFlag(System.Text.RegularExpressions.RegexOptions.NonBacktracking);
+        (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "Token 42"))).Should().BeTrue();
+        (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "Token x"))).Should().BeFalse();
+    }
+
+    [TestCase("""{ "Prototype": "header", "Header": "X-Auth" }""", "Alumio:Webhooks:w:Validators:0:Value or Values or Pattern is required: exactly one of them.")]
+    [TestCase("""{ "Prototype": "header", "Header": "X-Auth", "Value": "TopSecret42", "Pattern": "^a$" }""", "Alumio:Webhooks:w:Validators:0:Value or Values or Pattern is required: exactly one of them.")]
+    [TestCase("""{ "Prototype": "header", "Header": "X-Auth", "Values": [ "TopSecret42", "" ] }""", "Alumio:Webhooks:w:Validators:0:Values:1 may not be empty.")]
+    [TestCase("""{ "Prototype": "header", "Header": "X-Auth", "Pattern": "(TopSecret42" }""", "Alumio:Webhooks:w:Validators:0:Pattern is not a valid regular expression (InsufficientClosingParentheses at offset 12).")]
+    [TestCase("""{ "Prototype": "header", "Header": "X-Auth", "Pattern": "(TopSecret42)\\1" }""", "Alumio:Webhooks:w:Validators:0:Pattern uses a construct that non-backtracking matching does not support, such as a backreference or lookaround.")]
+    [TestCase("""{ "Prototype": "header", "Value": "TopSecret42" }""", "Alumio:Webhooks:w:Validators:0:Header is required.")]
+    public void Bad_header_settings_stop_start_up_without_echoing_secrets(string validator, string error)
+    {
+        var errors = BuildErrors(validator);
+
+        errors.Should().Equal(error);
+        string.Join("\n", errors).Should().NotContain("TopSecret42");
+    }
+
+    [Test]
+    public async Task Header_validators_declared_in_code_match_the_configured_ones()
+    {
+        var model = BuildModel(null, webhooks => webhooks
+            .AddWebhook("a", w => w.Incoming("in").ValidateHeader("X-Auth", ["OldSecret", "NewSecret"]))
+            .AddWebhook("b", w => w.Incoming("in").ValidateHeaderPattern("X-Auth", "^Token [0-9]+$")));
+
+        (await Validate(model.Webhooks["a"].Validators.Single(), new TestRequest("{}").WithHeader("X-Auth", "NewSecret"))).Should().BeTrue();
+        (await Validate(model.Webhooks["b"].Validators.Single(), new TestRequest("{}").WithHeader("X-Auth", "Token 7"))).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task A_query_validator_is_configured_with_a_value_or_several()
+    {
+        var single = BuildValidator("""{ "Prototype": "query", "Name": "token", "Value": "VerySecret" }""");
+        var rotated = BuildValidator("""{ "Prototype": "query", "Name": "token", "Values": [ "OldSecret", "NewSecret" ] }""");
+
+        single.Should().BeOfType<QueryRequestValidator>().Which.Name.Should().Be("token");
+        (await Validate(single, new TestRequest("{}").WithQuery("token", "VerySecret"))).Should().BeTrue();
+        (await Validate(rotated, new TestRequest("{}").WithQuery("token", "OldSecret"))).Should().BeTrue();
+        (await Validate(rotated, new TestRequest("{}").WithQuery("token", "NewSecret"))).Should().BeTrue();
+        (await Validate(rotated, new TestRequest("{}").WithQuery("token", "VerySecret"))).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task A_basic_validator_is_configured_with_a_username_and_password()
+    {
+        var validator = BuildValidator("""{ "Prototype": "basic", "Username": "wms", "Password": "VerySecret" }""");
+
+        validator.Should().BeOfType<BasicAuthenticationRequestValidator>();
+        (await Validate(validator, new TestRequest("{}").WithHeader("Authorization", "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("wms:VerySecret"))))).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task A_bearer_validator_is_configured_with_a_token_or_several()
+    {
+        var single = BuildValidator("""{ "Prototype": "bearer", "Token": "VerySecret" }""");
+        var rotated = BuildValidator("""{ "Prototype": "bearer", "Tokens": [ "OldSecret", "NewSecret" ] }""");
+
+        (await Validate(single, new TestRequest("{}").WithHeader("Authorization", "Bearer VerySecret"))).Should().BeTrue();
+        (await Validate(rotated, new TestRequest("{}").WithHeader("Authorization", "Bearer OldSecret"))).Should().BeTrue();
+        (await Validate(rotated, new TestRequest("{}").WithHeader("Authorization", "Bearer NewSecret"))).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task An_ip_validator_is_configured_with_addresses_and_ranges()
+    {
+        var validator = BuildValidator("""{ "Prototype": "ip", "Allow": [ "10.0.0.0/8", "::1", "2001:db8::/32" ] }""");
+
+        validator.Should().BeOfType<IpAddressRequestValidator>().Which.Allowed.Should().HaveCount(3);
+        (await Validate(validator, new TestRequest("{}").WithRemoteIpAddress(System.Net.IPAddress.Parse("10.9.8.7")))).Should().BeTrue();
+        (await Validate(validator, new TestRequest("{}").WithRemoteIpAddress(System.Net.IPAddress.Parse("2001:db8::5")))).Should().BeTrue();
+        (await Validate(validator, new TestRequest("{}").WithRemoteIpAddress(System.Net.IPAddress.Parse("11.0.0.1")))).Should().BeFalse();
+    }
+
+    [TestCase("""{ "Prototype": "query", "Value": "TopSecret42" }""", "Alumio:Webhooks:w:Validators:0:Name is required.")]
+    [TestCase("""{ "Prototype": "query", "Name": "token" }""", "Alumio:Webhooks:w:Validators:0:Value or Values is required.")]
+    [TestCase("""{ "Prototype": "query", "Name": "token", "Value": "TopSecret42", "Values": [ "TopSecret43" ] }""", "Alumio:Webhooks:w:Validators:0:Value and Values may not both be set.")]
+    [TestCase("""{ "Prototype": "basic", "Password": "TopSecret42" }""", "Alumio:Webhooks:w:Validators:0:Username is required.")]
+    [TestCase("""{ "Prototype": "basic", "Username": "wms" }""", "Alumio:Webhooks:w:Validators:0:Password is required.")]
+    [TestCase("""{ "Prototype": "basic", "Username": "w:ms", "Password": "TopSecret42" }""", "Alumio:Webhooks:w:Validators:0:Username may not contain a colon.")]
+    [TestCase("""{ "Prototype": "bearer" }""", "Alumio:Webhooks:w:Validators:0:Token or Tokens is required.")]
+    [TestCase("""{ "Prototype": "bearer", "Token": "TopSecret42", "Tokens": [ "TopSecret43" ] }""", "Alumio:Webhooks:w:Validators:0:Token and Tokens may not both be set.")]
+    [TestCase("""{ "Prototype": "bearer", "Tokens": [ "TopSecret42", "" ] }""", "Alumio:Webhooks:w:Validators:0:Tokens:1 may not be empty.")]
+    [TestCase("""{ "Prototype": "bearer", "Token": "TopSecret42", "Secret": "TopSecret42" }""", "Alumio:Webhooks:w:Validators:0:Secret is not a setting of prototype 'bearer'.")]
+    [TestCase("""{ "Prototype": "ip" }""", "Alumio:Webhooks:w:Validators:0:Allow is required: a list of IP addresses and CIDR ranges.")]
+    public void Bad_validator_settings_stop_start_up_without_echoing_secrets(string validator, string error)
+    {
+        var errors = BuildErrors(validator);
+
+        errors.Should().Equal(error);
+        string.Join("\n", errors).Should().NotContain("TopSecret4");
+    }
+
+    [Test]
+    public void Every_bad_ip_entry_is_a_start_up_error_naming_its_index()
+    {
+        var errors = BuildErrors("""{ "Prototype": "ip", "Allow": [ "10.0.0.0/8", "10.1.2.3/8", "::1", "nonsense" ] }""");
+
+        errors.Should().Equal(
+            "Alumio:Webhooks:w:Validators:0:Allow:1 is not an IP address or a CIDR range with no bits set beyond its prefix, such as 10.0.0.0/8, ::1 or 2001:db8::/32.",
+            "Alumio:Webhooks:w:Validators:0:Allow:3 is not an IP address or a CIDR range with no bits set beyond its prefix, such as 10.0.0.0/8, ::1 or 2001:db8::/32.");
+    }
+
+    [Test]
+    public async Task Validators_declared_in_code_match_the_configured_ones()
+    {
+        var model = BuildModel(null, webhooks => webhooks
+            .AddWebhook("q", w => w.Incoming("in").ValidateQuery("token", "OldSecret", "NewSecret"))
+            .AddWebhook("b", w => w.Incoming("in").ValidateBasic("wms", "VerySecret"))
+            .AddWebhook("t", w => w.Incoming("in").ValidateBearer("VerySecret"))
+            .AddWebhook("i", w => w.Incoming("in").ValidateIpAddress("10.0.0.0/8")));
+
+        (await Validate(model.Webhooks["q"].Validators.Single(), new TestRequest("{}").WithQuery("token", "NewSecret"))).Should().BeTrue();
+        (await Validate(model.Webhooks["b"].Validators.Single(), new TestRequest("{}").WithHeader("Authorization", "Basic d21zOlZlcnlTZWNyZXQ="))).Should().BeTrue();
+        (await Validate(model.Webhooks["t"].Validators.Single(), new TestRequest("{}").WithHeader("Authorization", "Bearer VerySecret"))).Should().BeTrue();
+        (await Validate(model.Webhooks["i"].Validators.Single(), new TestRequest("{}").WithRemoteIpAddress(System.Net.IPAddress.Parse("10.0.0.9")))).Should().BeTrue();
+    }
+
+    [Test]
+    public void Bad_validators_declared_in_code_stop_start_up_naming_the_ip_entry()
+    {
+        var act = () => BuildModel(null, webhooks => webhooks.AddWebhook("i", w => w.Incoming("in").ValidateIpAddress("10.0.0.0/8", "nonsense")));
+
+        act.Should().Throw<AlumioConfigurationException>().Which.Errors.Should().ContainSingle().Which.Should().Contain("Allowed entry 1");
+    }
+
+    private static async Task<bool> Validate(IRequestValidator validator, TestRequest request) =>
+        (await validator.ValidateAsync(request, CancellationToken.None)).Succeeded;
+
+    private static IRequestValidator BuildValidator(string validator) =>
+        BuildModel(validator).Webhooks["w"].Validators.Should().ContainSingle().Subject;
+
+    private static IReadOnlyList<string> BuildErrors(string validator)
+    {
+        var act = () => BuildModel(validator);
+        return act.Should().Throw<AlumioConfigurationException>().Which.Errors;
+    }
+
+    private static WebhookModel BuildModel(string? validator, Action<AlumioWebhooksBuilder>? configure = null)
+    {
+        var services = new ServiceCollection();
+        var webhooks = services.AddAlumioWebhooks();
+        webhooks.AddConfiguration(Configuration(validator));
+        configure?.Invoke(webhooks);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<WebhookModel>();
+    }
+
+    private static IConfigurationSection Configuration(string? validator)
+    {
+        var webhooks = validator is null ? "{ }" : $$"""{ "w": { "Incoming": "in", "Validators": [ {{validator}} ] } }""";
+        var json = $$"""
+            { "Alumio": {
+                "Webhooks": {{webhooks}},
+                "Incoming": { "in": { "Parser": "json" } },
+                "Outgoing": { "o": { "Prototype": "http", "Url": "https://example.invalid/x" } },
+                "Routes": { "r": { "Incoming": "in", "Outgoing": "o" } } } }
+            """;
+        return new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build().GetSection("Alumio");
+    }
+}
