@@ -165,8 +165,13 @@ internal sealed class XmlItemWriter
 
                     // With prefixes stripped, p:id and q:id are both "id": the last one wins, as in WholeFile.
                     var name = _nameOf(reader);
-                    var same = Array.FindIndex(_attributes, firstAttribute, _attributeCount - firstAttribute, a => ReferenceEquals(a.Name, name));
-                    if (same >= 0)
+                    var same = firstAttribute;
+                    while (same < _attributeCount && !ReferenceEquals(_attributes[same].Name, name))
+                    {
+                        same++;
+                    }
+
+                    if (same < _attributeCount)
                     {
                         _attributes[same].Value = reader.Value;
                         continue;
