@@ -375,7 +375,10 @@ internal sealed class JsonItemReader
             throw new WebhookParseException($"The body is not valid JSON at line {line}, position {position}: {found.Description}.", line, position);
         }
 
-        var item = _buffer.Slice(start, reader.BytesConsumed - start).ToArray();
+        var length = reader.BytesConsumed - start;
+        var item = _buffer.IsSingleSegment
+            ? _buffer.FirstSpan.Slice((int)start, (int)length).ToArray()
+            : _buffer.Slice(start, length).ToArray();
         if (!Utf8.IsValid(item))
         {
             var (line, position) = Locate(start + NdjsonParser.FirstInvalidUtf8(item));
