@@ -154,8 +154,10 @@ public sealed class XmlParser : IStreamingParser
             throw new WebhookParseException("The body holds no XML root element.", 1, 1);
         }
 
+        // One mapping for both read methods: the root is written by the same writer as incremental items.
         var name = NameOf(reader);
-        var value = ReadElement(reader, name, cancellationToken);
+        var value = JsonNode.Parse(new XmlItemWriter(NameOf, _alwaysArray).Write(reader, name, CheckDepth), documentOptions: JsonEntity.DocumentOptions)!;
+        cancellationToken.ThrowIfCancellationRequested();
 
         // The rest must be well-formed too: a second root or a stray tag is an error, not ignored.
         while (reader.Read())
@@ -163,87 +165,6 @@ public sealed class XmlParser : IStreamingParser
         }
 
         return new JsonObject { [name] = _alwaysArray.Contains(name) ? new JsonArray(value) : value };
-    }
-
-    /// <summary>Reads the element the reader is on, with everything in it, into its JSON value.</summary>
-    /// <param name="reader">The reader, on the element's start tag.</param>
-    /// <param name="path">The element's path of names from the root, when always-array paths are set.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
-    private JsonNode ReadElement(XmlReader reader, string? path, CancellationToken cancellationToken)
-    {
-        var trackPaths = _alwaysArray.Count > 0;
-        var top = Open(reader, trackPaths ? path : null);
-        if (reader.IsEmptyElement)
-        {
-            return top.ToValue();
-        }
-
-        var stack = new Stack<ElementFrame>();
-        stack.Push(top);
-        while (reader.Read())
-        {
-            switch (reader.NodeType)
-            {
-                case XmlNodeType.Element:
-                    CheckDepth(reader);
-                    var parent = stack.Peek();
-                    var frame = Open(reader, trackPaths ? parent.Path + "." + NameOf(reader) : null);
-                    if (reader.IsEmptyElement)
-                    {
-                        parent.Add(frame.Name, frame.ToValue(), IsAlwaysArray(frame));
-                    }
-                    else
-                    {
-                        stack.Push(frame);
-                    }
-
-                    break;
-
-                case XmlNodeType.Text:
-                case XmlNodeType.CDATA:
-                case XmlNodeType.SignificantWhitespace:
-                    stack.Peek().AppendText(reader.Value);
-                    break;
-
-                case XmlNodeType.EndElement:
-                    var done = stack.Pop();
-                    var value = done.ToValue();
-                    if (stack.Count == 0)
-                    {
-                        return value;
-                    }
-
-                    cancellationToken.ThrowIfCancellationRequested();
-                    stack.Peek().Add(done.Name, value, IsAlwaysArray(done));
-                    break;
-            }
-        }
-
-        throw new WebhookParseException("The body is not valid XML: it ends before the document does.");
-    }
-
-    private bool IsAlwaysArray(ElementFrame frame) => frame.Path is not null && _alwaysArray.Contains(frame.Path);
-
-    private string NameOf(XmlReader reader) => _stripPrefixes ? reader.LocalName : reader.Name;
-
-    private ElementFrame Open(XmlReader reader, string? path)
-    {
-        var frame = new ElementFrame(NameOf(reader), path);
-        if (reader.MoveToFirstAttribute())
-        {
-            do
-            {
-                if (reader.Name != "xmlns" && reader.Prefix != "xmlns")
-                {
-                    frame.SetAttribute("@" + NameOf(reader), reader.Value);
-                }
-            }
-            while (reader.MoveToNextAttribute());
-
-            reader.MoveToElement();
-        }
-
-        return frame;
     }
 
     private static void CheckDepth(XmlReader reader)
@@ -254,6 +175,8 @@ public sealed class XmlParser : IStreamingParser
             throw new WebhookParseException($"The XML nests deeper than {MaxDepth} elements.", lineInfo.LineNumber, lineInfo.LinePosition);
         }
     }
+
+    private string NameOf(XmlReader reader) => _stripPrefixes ? reader.LocalName : reader.Name;
 
     /// <summary>Walks the document, entering only elements on the pattern's path, and reads each element it lands on.</summary>
     private sealed class ItemWalker(XmlParser parser, XmlReader reader, ItemPattern pattern)
@@ -313,68 +236,6 @@ public sealed class XmlParser : IStreamingParser
                     CheckDepth(reader);
                 }
             }
-        }
-    }
-
-    /// <summary>An element being read: its attributes, children and text so far.</summary>
-    private sealed class ElementFrame(string name, string? path)
-    {
-        private JsonObject? _object;
-        private System.Text.StringBuilder? _text;
-
-        public string Name { get; } = name;
-
-        public string? Path { get; } = path;
-
-        public void SetAttribute(string name, string value) => (_object ??= [])[name] = value;
-
-        public void AppendText(string text) => (_text ??= new System.Text.StringBuilder()).Append(text);
-
-        public void Add(string name, JsonNode value, bool alwaysArray)
-        {
-            var children = _object ??= [];
-            if (!children.TryGetPropertyValue(name, out var existing))
-            {
-                children[name] = alwaysArray ? new JsonArray(value) : value;
-            }
-            else if (existing is JsonArray array)
-            {
-                array.Add(value);
-            }
-            else
-            {
-                // Clearing the slot first detaches the earlier sibling and keeps the key in its place.
-                children[name] = null;
-                children[name] = new JsonArray(existing, value);
-            }
-        }
-
-        public JsonNode ToValue()
-        {
-            if (_object is null)
-            {
-                return JsonValue.Create(_text?.ToString() ?? string.Empty);
-            }
-
-            if (_text is { Length: > 0 } && !IsWhitespace(_text))
-            {
-                _object["#text"] = _text.ToString();
-            }
-
-            return _object;
-        }
-
-        private static bool IsWhitespace(System.Text.StringBuilder text)
-        {
-            foreach (var chunk in text.GetChunks())
-            {
-                if (!chunk.Span.IsWhiteSpace())
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
     }
 }
