@@ -1,7 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Alumio.Webhooks.Splitting;
-using Alumio.Webhooks.Tasks;
 
 namespace Alumio.Webhooks.Parsing;
 
@@ -108,7 +106,7 @@ public sealed class AutoParser : IStreamingParser
         var parser = Choose(contentType);
         return parser is IStreamingParser { StreamsItems: true } streaming
             ? streaming.ReadItemsAsync(body, contentType, pattern, cancellationToken)
-            : SplitAsync(parser, body, contentType, new PatternItemSplitter(pattern), cancellationToken);
+            : DocumentItems.ReadAsync(parser, body, contentType, new PatternItemSplitter(pattern), cancellationToken);
     }
 
     /// <summary>Picks the parser for a content type.</summary>
@@ -164,18 +162,6 @@ public sealed class AutoParser : IStreamingParser
 
     private static bool HasSuffix(ReadOnlySpan<char> subtype, string suffix) =>
         subtype.Length > suffix.Length && subtype.EndsWith(suffix, StringComparison.OrdinalIgnoreCase);
-
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> SplitAsync(
-        IParser parser, Stream body, string? contentType, PatternItemSplitter splitter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var document in parser.ParseAsync(body, contentType, cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var item in splitter.Split(document))
-            {
-                yield return JsonEntity.ToUtf8(item);
-            }
-        }
-    }
 
     private enum Format
     {

@@ -6,7 +6,6 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Alumio.Webhooks.Splitting;
-using Alumio.Webhooks.Tasks;
 using nietras.SeparatedValues;
 
 namespace Alumio.Webhooks.Parsing;
@@ -96,7 +95,7 @@ public sealed class CsvParser : IStreamingParser
         ArgumentNullException.ThrowIfNull(body);
         if (pattern is not null)
         {
-            return SplitAsync(body, contentType, new PatternItemSplitter(pattern), cancellationToken);
+            return DocumentItems.ReadAsync(this, body, contentType, new PatternItemSplitter(pattern), cancellationToken);
         }
 
         var buffer = new ArrayBufferWriter<byte>(1024);
@@ -116,17 +115,6 @@ public sealed class CsvParser : IStreamingParser
             writer.Flush();
             return buffer.WrittenSpan.ToArray();
         }, cancellationToken);
-    }
-
-    private async IAsyncEnumerable<ReadOnlyMemory<byte>> SplitAsync(Stream body, string? contentType, PatternItemSplitter splitter, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var document in ParseAsync(body, contentType, cancellationToken).ConfigureAwait(false))
-        {
-            foreach (var item in splitter.Split(document))
-            {
-                yield return JsonEntity.ToUtf8(item);
-            }
-        }
     }
 
     private async IAsyncEnumerable<T> ReadRowsAsync<T>(Stream body, RowFactory<T> make, [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -109,7 +109,7 @@ public sealed class XmlParser : IStreamingParser
         ArgumentNullException.ThrowIfNull(body);
         if (pattern is null)
         {
-            return WholeDocumentAsync(body, contentType, cancellationToken);
+            return DocumentItems.ReadAsync(this, body, contentType, PatternItemSplitter.WholeDocument, cancellationToken);
         }
 
         return SyncReadPump.RunAsync<ReadOnlyMemory<byte>>(
@@ -121,14 +121,6 @@ public sealed class XmlParser : IStreamingParser
                 return true;
             }),
             cancellationToken);
-    }
-
-    private async IAsyncEnumerable<ReadOnlyMemory<byte>> WholeDocumentAsync(Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var document in ParseAsync(body, contentType, cancellationToken).ConfigureAwait(false))
-        {
-            yield return JsonEntity.ToUtf8(document);
-        }
     }
 
     private static T Guard<T>(Func<T> read)

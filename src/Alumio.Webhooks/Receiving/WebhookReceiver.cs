@@ -173,12 +173,9 @@ public sealed class WebhookReceiver
             yield break;
         }
 
-        await foreach (var document in incoming.Parser.ParseAsync(body, contentType, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in DocumentItems.ReadAsync(incoming.Parser, body, contentType, incoming.Splitter, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var item in incoming.Splitter.Split(document))
-            {
-                yield return JsonEntity.ToUtf8(item);
-            }
+            yield return item;
         }
     }
 
