@@ -79,6 +79,11 @@ internal static class WebhookEndpoint
             writer.WriteString("requestId", result.RequestId);
             writer.WriteNumber("items", result.Items);
             writer.WriteNumber("tasks", result.Tasks);
+            if (result.Duplicate)
+            {
+                writer.WriteBoolean("duplicate", true);
+            }
+
             writer.WriteEndObject();
         }
     }

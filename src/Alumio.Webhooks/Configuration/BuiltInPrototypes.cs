@@ -18,6 +18,12 @@ internal static class BuiltInPrototypes
         setup.ValidatorPrototypes.TryAdd("basic", ValidatorPrototypes.CreateBasic);
         setup.ValidatorPrototypes.TryAdd("bearer", ValidatorPrototypes.CreateBearer);
         setup.ValidatorPrototypes.TryAdd("ip", ValidatorPrototypes.CreateIp);
+        setup.ValidatorPrototypes.TryAdd("hmac", ValidatorPrototypes.CreateHmac);
+        setup.ValidatorPrototypes.TryAdd("github", ValidatorPrototypes.CreateGitHub);
+        setup.ValidatorPrototypes.TryAdd("shopify", ValidatorPrototypes.CreateShopify);
+        setup.ValidatorPrototypes.TryAdd("stripe", ValidatorPrototypes.CreateStripe);
+        setup.ValidatorPrototypes.TryAdd("slack", ValidatorPrototypes.CreateSlack);
+        setup.ValidatorPrototypes.TryAdd("standard-webhooks", ValidatorPrototypes.CreateStandardWebhooks);
 
         setup.ParserPrototypes.TryAdd("json", _ => new JsonParser());
         setup.ParserPrototypes.TryAdd("xml", context => new XmlParser(new XmlParserOptions

@@ -7,7 +7,7 @@ namespace Alumio.Webhooks.Configuration;
 internal static class ConfigurationReader
 {
     private static readonly string[] RootKeys = ["Webhooks", "Incoming", "Outgoing", "Routes"];
-    private static readonly string[] WebhookKeys = ["Incoming", "Validators", "MaxBodySize", "RequireItems"];
+    private static readonly string[] WebhookKeys = ["Incoming", "Validators", "MaxBodySize", "RequireItems", "ValidationFailureStatus"];
     private static readonly string[] IncomingKeys = ["Parser", "PatternToItems"];
     private static readonly string[] RouteKeys = ["Incoming", "Outgoing", "Transformers"];
 
@@ -41,6 +41,18 @@ internal static class ConfigurationReader
                 else
                 {
                     errors.Add($"{section.Path}:RequireItems '{requireItems}' must be true or false.");
+                }
+            }
+
+            if (ReadString(section.GetSection("ValidationFailureStatus"), errors) is { } failureStatus)
+            {
+                if (int.TryParse(failureStatus, NumberStyles.None, CultureInfo.InvariantCulture, out var status) && status is >= 400 and <= 499)
+                {
+                    definition.ValidationFailureStatus = status;
+                }
+                else
+                {
+                    errors.Add($"{section.Path}:ValidationFailureStatus '{failureStatus}' must be a 4xx status code, such as 401, 403 or 404.");
                 }
             }
 

@@ -20,6 +20,8 @@ internal sealed class WebhookDefinition(string identifier, string source)
     public long MaxBodySize { get; set; } = Webhook.DefaultMaxBodySize;
 
     public bool RequireItems { get; set; }
+
+    public int? ValidationFailureStatus { get; set; }
 }
 
 /// <summary>An incoming as declared.</summary>

@@ -36,6 +36,9 @@ public sealed class PrototypeContext
 
     internal IReadOnlyList<string> Errors => _errors;
 
+    /// <summary>Gets a value indicating whether any setting was reported wrong so far.</summary>
+    internal bool HasErrors => _errors.Count > 0;
+
     /// <summary>Reads an optional string setting.</summary>
     /// <param name="key">The setting's key.</param>
     /// <returns>The value, or <see langword="null"/> when not set.</returns>
@@ -86,6 +89,27 @@ public sealed class PrototypeContext
         }
 
         AddError(key, $"'{text}' is not one of {string.Join(", ", Enum.GetNames<TEnum>())}");
+        return defaultValue;
+    }
+
+    /// <summary>Reads an optional duration written as <c>hh:mm:ss</c> (or <c>d.hh:mm:ss</c>), such as <c>00:05:00</c>.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <param name="defaultValue">The value when the setting is absent.</param>
+    /// <returns>The value; <paramref name="defaultValue"/> when absent or invalid (invalid is recorded).</returns>
+    public TimeSpan GetTimeSpan(string key, TimeSpan defaultValue)
+    {
+        var text = GetString(key);
+        if (text is null)
+        {
+            return defaultValue;
+        }
+
+        if (TimeSpan.TryParseExact(text.Trim(), "c", CultureInfo.InvariantCulture, out var value) && value > TimeSpan.Zero)
+        {
+            return value;
+        }
+
+        AddError(key, $"'{text}' is not a positive duration such as 00:05:00");
         return defaultValue;
     }
 

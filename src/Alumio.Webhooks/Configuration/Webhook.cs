@@ -18,4 +18,11 @@ public sealed record Webhook(string Identifier, IReadOnlyList<string> Incoming, 
     /// <summary>Gets a value indicating whether a body without any item is refused with <c>422</c> instead of accepted with zero tasks.</summary>
     /// <value>Defaults to <see langword="false"/>.</value>
     public bool RequireItems { get; init; }
+
+    /// <summary>
+    /// Gets the status every refusal by a validator is answered with, in place of the validator's own (<c>401</c>, or
+    /// <c>403</c> for an address), for senders that expect a particular one; <see langword="null"/> keeps the validators' statuses.
+    /// </summary>
+    /// <value>A 4xx status code, or <see langword="null"/> (the default).</value>
+    public int? ValidationFailureStatus { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Security.Cryptography;
 using Alumio.Webhooks.Validation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -37,6 +38,20 @@ public sealed class WebhookBuilder
     public WebhookBuilder RequireItems(bool required = true)
     {
         _definition.RequireItems = required;
+        return this;
+    }
+
+    /// <summary>
+    /// Answers every refusal by a validator with one status (a 4xx code) in place of the validators' own, for senders
+    /// that expect a particular one.
+    /// </summary>
+    /// <param name="statusCode">A status code from 400 to 499.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidationFailureStatus(int statusCode)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(statusCode, 400);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(statusCode, 499);
+        _definition.ValidationFailureStatus = statusCode;
         return this;
     }
 
@@ -86,6 +101,49 @@ public sealed class WebhookBuilder
     /// <returns>This builder.</returns>
     public WebhookBuilder ValidateIpAddress(params string[] allowed) =>
         Add(_ => new IpAddressRequestValidator(allowed));
+
+    /// <summary>Accepts a request only with an HMAC of its raw body in a header (the <c>hmac</c> validator).</summary>
+    /// <param name="algorithm">SHA1, SHA256 or SHA512.</param>
+    /// <param name="header">The header that carries the signature.</param>
+    /// <param name="template">The header's value with <c>{signature}</c> in place of the signature, such as <c>sha256={signature}</c>.</param>
+    /// <param name="encoding">How the signature is written.</param>
+    /// <param name="secrets">The accepted secrets, several while one is rotated.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateHmac(HashAlgorithmName algorithm, string header, string template, SignatureEncoding encoding, params string[] secrets) =>
+        Add(_ => new HmacSignatureValidator(algorithm, header, template, encoding, secrets));
+
+    /// <summary>Accepts only requests signed by GitHub (<c>X-Hub-Signature-256</c>; the <c>github</c> validator).</summary>
+    /// <param name="secrets">The webhook secrets, several while one is rotated.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateGitHub(params string[] secrets) =>
+        Add(_ => HmacSignatureValidator.GitHub(secrets));
+
+    /// <summary>Accepts only requests signed by Shopify (<c>X-Shopify-Hmac-Sha256</c>; the <c>shopify</c> validator).</summary>
+    /// <param name="secrets">The app's client secrets, several while one is rotated.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateShopify(params string[] secrets) =>
+        Add(_ => HmacSignatureValidator.Shopify(secrets));
+
+    /// <summary>Accepts only requests signed by Stripe (<c>Stripe-Signature</c>; the <c>stripe</c> validator).</summary>
+    /// <param name="tolerance">How far the signed timestamp may be from now; five minutes when <see langword="null"/>.</param>
+    /// <param name="secrets">The endpoint's signing secrets, several while one is rolled.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateStripe(TimeSpan? tolerance, params string[] secrets) =>
+        Add(services => new StripeSignatureValidator(secrets, tolerance, services.GetService<TimeProvider>()));
+
+    /// <summary>Accepts only requests signed by Slack (<c>X-Slack-Signature</c>; the <c>slack</c> validator).</summary>
+    /// <param name="tolerance">How far the timestamp may be from now; five minutes when <see langword="null"/>.</param>
+    /// <param name="secrets">The app's signing secrets, several while one is rotated.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateSlack(TimeSpan? tolerance, params string[] secrets) =>
+        Add(services => new SlackSignatureValidator(secrets, tolerance, services.GetService<TimeProvider>()));
+
+    /// <summary>Accepts only requests signed by the Standard Webhooks scheme (<c>webhook-signature</c>; the <c>standard-webhooks</c> validator).</summary>
+    /// <param name="tolerance">How far the timestamp may be from now; five minutes when <see langword="null"/>.</param>
+    /// <param name="secrets">The <c>whsec_</c> secrets, several while one is rotated.</param>
+    /// <returns>This builder.</returns>
+    public WebhookBuilder ValidateStandardWebhooks(TimeSpan? tolerance, params string[] secrets) =>
+        Add(services => new StandardWebhooksSignatureValidator(secrets, tolerance, services.GetService<TimeProvider>()));
 
     /// <summary>Adds a request validator instance.</summary>
     /// <param name="validator">The validator.</param>

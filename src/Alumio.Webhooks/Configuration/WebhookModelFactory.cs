@@ -98,7 +98,7 @@ internal static class WebhookModelFactory
             if (validators is not null)
             {
                 var names = definition.Incoming.Select(name => Canonical(name, incomingIds)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-                webhooks.Add(new Webhook(definition.Identifier, names, validators) { MaxBodySize = definition.MaxBodySize, RequireItems = definition.RequireItems });
+                webhooks.Add(new Webhook(definition.Identifier, names, validators) { MaxBodySize = definition.MaxBodySize, RequireItems = definition.RequireItems, ValidationFailureStatus = definition.ValidationFailureStatus });
             }
         }
 

@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Error, "Webhook {Webhook} could not store {Tasks} tasks; the request was refused with 503", EventName = "StoreFailed")]
     public static partial void StoreFailed(ILogger logger, string webhook, int tasks, Exception exception);
 
+    [LoggerMessage(5, LogLevel.Information, "Webhook {Webhook} received a signed message again; acknowledged as request {RequestId} without storing it twice", EventName = "WebhookRepeated")]
+    public static partial void WebhookRepeated(ILogger logger, string webhook, string requestId);
+
     [LoggerMessage(10, LogLevel.Debug, "Task {TaskId} on route {Route} finished after {Attempts} attempts", EventName = "TaskFinished")]
     public static partial void TaskFinished(ILogger logger, Guid taskId, string route, int attempts);
 

@@ -5,8 +5,9 @@ namespace Alumio.Webhooks.Receiving;
 /// <summary>The outcome of <see cref="WebhookReceiver.ReceiveAsync"/>: what was stored, or why nothing was.</summary>
 public sealed class WebhookReceiveResult
 {
-    private WebhookReceiveResult(string webhook, string? requestId, int items, int tasks, WebhookProblem? problem)
+    private WebhookReceiveResult(string webhook, string? requestId, int items, int tasks, WebhookProblem? problem, bool duplicate = false)
     {
+        Duplicate = duplicate;
         Webhook = webhook;
         RequestId = requestId;
         Items = items;
@@ -31,11 +32,20 @@ public sealed class WebhookReceiveResult
     /// <summary>Gets how many tasks were stored: one per item and route.</summary>
     public int Tasks { get; }
 
+    /// <summary>
+    /// Gets a value indicating whether the request repeats a signed message that was already accepted (a replay, or the
+    /// sender's retry): it is acknowledged with the first request's id and counts, and stored nothing new.
+    /// </summary>
+    public bool Duplicate { get; }
+
     /// <summary>Gets why the request was refused; nothing was stored.</summary>
     public WebhookProblem? Problem { get; }
 
     internal static WebhookReceiveResult Accepted(string webhook, string requestId, int items, int tasks) =>
         new(webhook, requestId, items, tasks, null);
+
+    internal static WebhookReceiveResult Repeated(WebhookReceiveResult accepted) =>
+        new(accepted.Webhook, accepted.RequestId, accepted.Items, accepted.Tasks, null, duplicate: true);
 
     internal static WebhookReceiveResult Refused(string webhook, WebhookProblem problem) =>
         new(webhook, null, 0, 0, problem);

@@ -6,6 +6,7 @@ using Alumio.Webhooks.Parsing;
 using Alumio.Webhooks.Processing;
 using Alumio.Webhooks.Splitting;
 using Alumio.Webhooks.Tasks;
+using Alumio.Webhooks.Validation;
 using Microsoft.Extensions.Logging;
 
 namespace Alumio.Webhooks.Receiving;
@@ -23,9 +24,11 @@ public sealed class WebhookReceiver
     private readonly TaskSignal _signal;
     private readonly WebhookDiagnostics _diagnostics;
     private readonly ILogger _logger;
+    private readonly ReplayGuard _replays;
 
     internal WebhookReceiver(WebhookModel model, ITaskStore store, TimeProvider timeProvider, TaskSignal signal, WebhookDiagnostics diagnostics, ILogger<WebhookReceiver> logger)
     {
+        _replays = new ReplayGuard(timeProvider);
         _model = model;
         _diagnostics = diagnostics;
         _store = store;
@@ -63,7 +66,7 @@ public sealed class WebhookReceiver
         // An unknown identifier comes from the URL: it is not a tag, or anyone could add time series.
         var tag = status == 404 && !_model.Webhooks.ContainsKey(result.Webhook) ? "(unknown)" : result.Webhook;
         _diagnostics.RequestAnswered(tag, status, _timeProvider.GetElapsedTime(started));
-        _diagnostics.TasksCreated(result.Webhook, result.Tasks);
+        _diagnostics.TasksCreated(result.Webhook, result.Duplicate ? 0 : result.Tasks);
         return result;
     }
 
@@ -80,29 +83,54 @@ public sealed class WebhookReceiver
             return Refuse(webhook, new WebhookProblem(405, "Method not allowed", $"Webhooks accept POST requests only, not {request.Method}."));
         }
 
-        foreach (var validator in webhook.Validators)
+        List<IRequestBodyVerifier>? verifiers = null;
+        try
         {
-            var validation = await validator.ValidateAsync(request, cancellationToken).ConfigureAwait(false);
-            if (!validation.Succeeded)
+            foreach (var validator in webhook.Validators)
             {
-                return Refuse(webhook, new WebhookProblem(validation.StatusCode, TitleOf(validation.StatusCode), validation.Detail!));
+                var validation = await validator.ValidateAsync(request, cancellationToken).ConfigureAwait(false);
+                if (!validation.Succeeded)
+                {
+                    return Refuse(webhook, ValidationProblem(webhook, validation));
+                }
+
+                if (validator is IRequestBodyValidator bodyValidator)
+                {
+                    (verifiers ??= []).Add(bodyValidator.CreateVerifier(request));
+                }
+            }
+
+            if (request.ContentLength > webhook.MaxBodySize)
+            {
+                return Refuse(webhook, TooLarge(webhook));
+            }
+
+            return await StoreAsync(webhook, request, verifiers, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var verifier in verifiers ?? [])
+            {
+                verifier.Dispose();
             }
         }
+    }
 
-        if (request.ContentLength > webhook.MaxBodySize)
-        {
-            return Refuse(webhook, TooLarge(webhook));
-        }
-
+    private async ValueTask<WebhookReceiveResult> StoreAsync(Webhook webhook, WebhookRequest request, List<IRequestBodyVerifier>? verifiers, CancellationToken cancellationToken)
+    {
         var now = _timeProvider.GetUtcNow();
         var requestId = TaskIds.Next(now).ToString();
         var items = 0;
+        var limited = new LimitedReadStream(request.Body, webhook.MaxBodySize);
+        var verifying = verifiers is null ? null : new VerifyingReadStream(limited, verifiers);
+        string? claimed = null;
+        var committed = false;
         var writer = new RequestTaskWriter(_store);
         await using (writer.ConfigureAwait(false))
         {
             try
             {
-                var body = await PrepareBodyAsync(webhook, request, cancellationToken).ConfigureAwait(false);
+                var body = await PrepareBodyAsync(webhook, verifying ?? (Stream)limited, cancellationToken).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))
                 {
                     foreach (var incomingId in webhook.Incoming)
@@ -125,20 +153,47 @@ public sealed class WebhookReceiver
                     }
                 }
 
+                // Nothing is committed before every byte of the body was verified.
+                if (verifying is not null)
+                {
+                    await verifying.DrainAsync(cancellationToken).ConfigureAwait(false);
+                    if (verifying.Verify() is { } failure)
+                    {
+                        return Refuse(webhook, ValidationProblem(webhook, failure));
+                    }
+                }
+
                 if (items == 0 && webhook.RequireItems)
                 {
                     return Refuse(webhook, new WebhookProblem(422, "No items", "The body holds no items for this webhook's pattern to items, and the webhook requires at least one."));
                 }
 
+                if (verifiers?.FirstOrDefault(verifier => verifier.MessageId is not null) is { } signed)
+                {
+                    var claim = _replays.Claim(webhook.Identifier, signed.MessageId!, signed.MessageExpires);
+                    switch (claim.State)
+                    {
+                        case ReplayState.Accepted:
+                            Log.WebhookRepeated(_logger, webhook.Identifier, claim.Accepted!.RequestId!);
+                            return WebhookReceiveResult.Repeated(claim.Accepted);
+                        case ReplayState.InProgress:
+                            return Refuse(webhook, new WebhookProblem(409, "Message in progress", "A request carrying the same signed message is being stored right now. Send it again later."));
+                        default:
+                            claimed = signed.MessageId;
+                            break;
+                    }
+                }
+
                 await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
+                committed = true;
             }
             catch (WebhookParseException exception)
             {
-                return Refuse(webhook, new WebhookProblem(400, "Malformed body", exception.Message) { Line = exception.Line, Position = exception.Position, Row = exception.Row });
+                return await RefuseUnlessForgedAsync(webhook, verifying, new WebhookProblem(400, "Malformed body", exception.Message) { Line = exception.Line, Position = exception.Position, Row = exception.Row }, cancellationToken).ConfigureAwait(false);
             }
             catch (UnsupportedContentTypeException exception)
             {
-                return Refuse(webhook, new WebhookProblem(415, "Unsupported media type", exception.Message));
+                return await RefuseUnlessForgedAsync(webhook, verifying, new WebhookProblem(415, "Unsupported media type", exception.Message), cancellationToken).ConfigureAwait(false);
             }
             catch (BodyTooLargeException)
             {
@@ -150,6 +205,13 @@ public sealed class WebhookReceiver
                 Log.StoreFailed(_logger, webhook.Identifier, writer.Count, exception.InnerException!);
                 return WebhookReceiveResult.Refused(webhook.Identifier, new WebhookProblem(503, "Tasks not stored", "The request could not be stored, so it was not accepted. Send it again later."));
             }
+            finally
+            {
+                if (claimed is not null && !committed)
+                {
+                    _replays.Release(webhook.Identifier, claimed);
+                }
+            }
         }
 
         if (writer.Count > 0)
@@ -158,7 +220,45 @@ public sealed class WebhookReceiver
         }
 
         Log.WebhookAccepted(_logger, webhook.Identifier, requestId, items, writer.Count);
-        return WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, writer.Count);
+        var accepted = WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, writer.Count);
+        if (claimed is not null)
+        {
+            _replays.Complete(webhook.Identifier, claimed, accepted);
+        }
+
+        return accepted;
+    }
+
+    /// <summary>
+    /// A body that cannot be parsed is still checked against its signature first: a forged request learns only that
+    /// it is refused, never how its body would have been read.
+    /// </summary>
+    private async ValueTask<WebhookReceiveResult> RefuseUnlessForgedAsync(Webhook webhook, VerifyingReadStream? verifying, WebhookProblem problem, CancellationToken cancellationToken)
+    {
+        if (verifying is not null)
+        {
+            try
+            {
+                await verifying.DrainAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (BodyTooLargeException)
+            {
+                return Refuse(webhook, TooLarge(webhook));
+            }
+
+            if (verifying.Verify() is { } failure)
+            {
+                return Refuse(webhook, ValidationProblem(webhook, failure));
+            }
+        }
+
+        return Refuse(webhook, problem);
+    }
+
+    private static WebhookProblem ValidationProblem(Webhook webhook, RequestValidationResult failure)
+    {
+        var status = webhook.ValidationFailureStatus ?? failure.StatusCode;
+        return new WebhookProblem(status, TitleOf(status), failure.Detail!);
     }
 
     internal static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -179,9 +279,8 @@ public sealed class WebhookReceiver
         }
     }
 
-    private static async ValueTask<Stream> PrepareBodyAsync(Webhook webhook, WebhookRequest request, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> PrepareBodyAsync(Webhook webhook, Stream limited, CancellationToken cancellationToken)
     {
-        var limited = new LimitedReadStream(request.Body, webhook.MaxBodySize);
         if (webhook.Incoming.Count == 1)
         {
             return limited;
@@ -201,6 +300,8 @@ public sealed class WebhookReceiver
         400 => "Bad request",
         401 => "Unauthorized",
         403 => "Forbidden",
+        404 => "Not found",
+        409 => "Conflict",
         413 => "Body too large",
         415 => "Unsupported media type",
         429 => "Too many requests",

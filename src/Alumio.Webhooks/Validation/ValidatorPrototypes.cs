@@ -1,5 +1,7 @@
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Alumio.Webhooks.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Alumio.Webhooks.Validation;
 
@@ -72,6 +74,89 @@ internal static class ValidatorPrototypes
         }
 
         return new IpAddressRequestValidator(networks);
+    }
+
+    public static HmacSignatureValidator CreateHmac(PrototypeContext context)
+    {
+        var algorithm = context.GetString("Algorithm")?.Trim().ToUpperInvariant() switch
+        {
+            null or "SHA256" => HashAlgorithmName.SHA256,
+            "SHA1" => HashAlgorithmName.SHA1,
+            "SHA512" => HashAlgorithmName.SHA512,
+            var other => Invalid(context, "Algorithm", $"'{other}' is not one of SHA1, SHA256, SHA512"),
+        };
+        var header = context.GetRequiredString("Header");
+        var template = context.GetString("Template") ?? HmacSignatureValidator.SignaturePlaceholder;
+        var at = template.IndexOf(HmacSignatureValidator.SignaturePlaceholder, StringComparison.Ordinal);
+        if (at < 0 || template.IndexOf(HmacSignatureValidator.SignaturePlaceholder, at + 1, StringComparison.Ordinal) >= 0)
+        {
+            context.AddError("Template", $"must contain {HmacSignatureValidator.SignaturePlaceholder} exactly once, such as sha256={HmacSignatureValidator.SignaturePlaceholder}");
+        }
+
+        var encoding = context.GetEnum("Encoding", SignatureEncoding.Hex);
+        var secrets = ReadSecrets(context, context.GetString("Secret"), context.GetStrings("Secrets"), "Secret", "Secrets");
+        return Build(context, () => new HmacSignatureValidator(algorithm, header, template, encoding, secrets));
+    }
+
+    public static HmacSignatureValidator CreateGitHub(PrototypeContext context)
+    {
+        var secrets = ReadSecrets(context, context.GetString("Secret"), context.GetStrings("Secrets"), "Secret", "Secrets");
+        return Build(context, () => HmacSignatureValidator.GitHub(secrets));
+    }
+
+    public static HmacSignatureValidator CreateShopify(PrototypeContext context)
+    {
+        var secrets = ReadSecrets(context, context.GetString("Secret"), context.GetStrings("Secrets"), "Secret", "Secrets");
+        return Build(context, () => HmacSignatureValidator.Shopify(secrets));
+    }
+
+    public static StripeSignatureValidator CreateStripe(PrototypeContext context)
+    {
+        var (secrets, tolerance, time) = ReadTimestamped(context);
+        return Build(context, () => new StripeSignatureValidator(secrets, tolerance, time));
+    }
+
+    public static SlackSignatureValidator CreateSlack(PrototypeContext context)
+    {
+        var (secrets, tolerance, time) = ReadTimestamped(context);
+        return Build(context, () => new SlackSignatureValidator(secrets, tolerance, time));
+    }
+
+    public static StandardWebhooksSignatureValidator CreateStandardWebhooks(PrototypeContext context)
+    {
+        var (secrets, tolerance, time) = ReadTimestamped(context);
+        for (var i = 0; i < secrets.Count; i++)
+        {
+            if (secrets[i].Length > 0 && !StandardWebhooksSignatureValidator.IsValidSecret(secrets[i]))
+            {
+                // The secret itself is never repeated in an error.
+                context.AddError(secrets.Count == 1 && context.GetString("Secret") is not null ? "Secret" : $"Secrets:{i}", "is not a Standard Webhooks secret: whsec_ followed by base64");
+            }
+        }
+
+        return Build(context, () => new StandardWebhooksSignatureValidator(secrets, tolerance, time));
+    }
+
+    private static (IReadOnlyList<string> Secrets, TimeSpan Tolerance, TimeProvider Time) ReadTimestamped(PrototypeContext context)
+    {
+        var secrets = ReadSecrets(context, context.GetString("Secret"), context.GetStrings("Secrets"), "Secret", "Secrets");
+        var tolerance = context.GetTimeSpan("Tolerance", TimeSpan.FromMinutes(5));
+        if (tolerance > TimeSpan.FromDays(1) || tolerance < TimeSpan.FromSeconds(1))
+        {
+            context.AddError("Tolerance", "must be between 00:00:01 and 1.00:00:00");
+        }
+
+        return (secrets, tolerance, context.Services.GetService<TimeProvider>() ?? TimeProvider.System);
+    }
+
+    /// <summary>Builds a validator once its settings were read; with any recorded error there is nothing to build.</summary>
+    private static T Build<T>(PrototypeContext context, Func<T> create)
+        where T : class => context.HasErrors ? null! : create();
+
+    private static HashAlgorithmName Invalid(PrototypeContext context, string key, string message)
+    {
+        context.AddError(key, message);
+        return HashAlgorithmName.SHA256;
     }
 
     private static Regex? CompilePattern(PrototypeContext context, string pattern)

@@ -106,7 +106,7 @@ public class ConfigurationTests
         var errors = act.Should().Throw<AlumioConfigurationException>().Which.Errors;
         errors.Should().Contain(e => e.Contains("Alumio:Webhook is not a setting", StringComparison.Ordinal));
         errors.Should().Contain(e => e.Contains("Alumio:Webhooks:a:Secret is not a setting", StringComparison.Ordinal));
-        errors.Should().Contain("Alumio:Webhooks:a:Validators:0:Prototype 'heder' is not a known validator prototype; known validator prototypes: basic, bearer, header, ip, query.");
+        errors.Should().Contain("Alumio:Webhooks:a:Validators:0:Prototype 'heder' is not a known validator prototype; known validator prototypes: basic, bearer, github, header, hmac, ip, query, shopify, slack, standard-webhooks, stripe.");
         errors.Should().Contain("Alumio:Webhooks:a:Validators:1:Header is required.");
         errors.Should().Contain("Alumio:Webhooks:a:Validators:1:Colour is not a setting of prototype 'header'.");
         errors.Should().Contain("Alumio:Webhooks:a feeds incoming 'missing-in', which is not configured.");

@@ -159,6 +159,60 @@ public class ValidatorConfigurationTests
         act.Should().Throw<AlumioConfigurationException>().Which.Errors.Should().ContainSingle().Which.Should().Contain("Allowed entry 1");
     }
 
+    [Test]
+    public async Task An_hmac_validator_is_configured_with_algorithm_header_template_encoding_and_secrets()
+    {
+        var validator = BuildValidator("""{ "Prototype": "hmac", "Algorithm": "SHA512", "Header": "X-Signature", "Template": "sha512={signature}", "Encoding": "base64", "Secrets": [ "old", "new" ] }""");
+
+        var signature = Convert.ToBase64String(System.Security.Cryptography.HMACSHA512.HashData(Encoding.UTF8.GetBytes("new"), Encoding.UTF8.GetBytes("{}")));
+        validator.Should().BeOfType<HmacSignatureValidator>().Which.Header.Should().Be("X-Signature");
+        (await Validation.SignatureValidatorTests.CheckAsync((IRequestBodyValidator)validator, new TestRequest("{}").WithHeader("X-Signature", "sha512=" + signature), "{}")).Succeeded.Should().BeTrue();
+    }
+
+    [TestCase("""{ "Prototype": "github", "Secret": "s" }""", typeof(HmacSignatureValidator))]
+    [TestCase("""{ "Prototype": "shopify", "Secrets": [ "s", "t" ] }""", typeof(HmacSignatureValidator))]
+    [TestCase("""{ "Prototype": "stripe", "Secret": "whsec_s", "Tolerance": "00:10:00" }""", typeof(StripeSignatureValidator))]
+    [TestCase("""{ "Prototype": "slack", "Secret": "s" }""", typeof(SlackSignatureValidator))]
+    [TestCase("""{ "Prototype": "standard-webhooks", "Secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "Tolerance": "00:01:00" }""", typeof(StandardWebhooksSignatureValidator))]
+    public void Every_signature_preset_is_a_prototype(string json, Type type) =>
+        BuildValidator(json).Should().BeOfType(type);
+
+    [Test]
+    public void A_configured_tolerance_is_used()
+    {
+        BuildValidator("""{ "Prototype": "stripe", "Secret": "whsec_s", "Tolerance": "00:10:00" }""").Should().BeOfType<StripeSignatureValidator>()
+            .Which.Tolerance.Should().Be(TimeSpan.FromMinutes(10));
+        BuildValidator("""{ "Prototype": "slack", "Secret": "s" }""").Should().BeOfType<SlackSignatureValidator>()
+            .Which.Tolerance.Should().Be(TimeSpan.FromMinutes(5));
+    }
+
+    [Test]
+    public void Every_bad_hmac_setting_is_listed_without_repeating_a_secret()
+    {
+        var errors = BuildErrors("""{ "Prototype": "hmac", "Algorithm": "MD5", "Template": "sha256=", "Encoding": "base32", "Secret": "TopSecretValue", "Secrets": [ "x" ] }""");
+
+        errors.Should().Contain(e => e.Contains("Algorithm 'MD5' is not one of SHA1, SHA256, SHA512", StringComparison.Ordinal))
+            .And.Contain(e => e.Contains(":Header is required", StringComparison.Ordinal))
+            .And.Contain(e => e.Contains(":Template must contain {signature} exactly once", StringComparison.Ordinal))
+            .And.Contain(e => e.Contains(":Encoding 'base32' is not one of Hex, Base64", StringComparison.Ordinal))
+            .And.Contain(e => e.Contains(":Secret and Secrets may not both be set", StringComparison.Ordinal));
+        errors.Should().NotContain(e => e.Contains("TopSecretValue", StringComparison.Ordinal));
+    }
+
+    [TestCase("""{ "Prototype": "github" }""", ":Secret or Secrets is required")]
+    [TestCase("""{ "Prototype": "shopify", "Secret": "" }""", ":Secret may not be empty")]
+    [TestCase("""{ "Prototype": "stripe", "Secret": "whsec_s", "Tolerance": "five minutes" }""", ":Tolerance 'five minutes' is not a positive duration such as 00:05:00")]
+    [TestCase("""{ "Prototype": "slack", "Secret": "s", "Tolerance": "2.00:00:00" }""", ":Tolerance must be between 00:00:01 and 1.00:00:00")]
+    [TestCase("""{ "Prototype": "standard-webhooks", "Secret": "whsec_not*base64" }""", ":Secret is not a Standard Webhooks secret: whsec_ followed by base64")]
+    [TestCase("""{ "Prototype": "github", "Secret": "s", "Tolerance": "00:05:00" }""", "Tolerance")]
+    public void A_bad_signature_preset_setting_is_a_start_up_error(string json, string expected)
+    {
+        var errors = BuildErrors(json);
+
+        errors.Should().Contain(e => e.Contains(expected, StringComparison.Ordinal));
+        errors.Should().NotContain(e => e.Contains("not*base64", StringComparison.Ordinal));
+    }
+
     private static async Task<bool> Validate(IRequestValidator validator, TestRequest request) =>
         (await validator.ValidateAsync(request, CancellationToken.None)).Succeeded;
 
