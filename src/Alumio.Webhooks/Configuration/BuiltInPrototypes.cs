@@ -92,6 +92,6 @@ internal static class BuiltInPrototypes
             Method = new HttpMethod(method.ToUpperInvariant()),
             Url = context.GetRequiredString("Url"),
         };
-        return new HttpOutgoing(options, context.Services.GetRequiredService<IHttpClientFactory>());
+        return new HttpOutgoing(options, context.Services.GetRequiredService<IHttpClientFactory>(), context.Services.GetService<TimeProvider>());
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Alumio.Webhooks.Routing;
 using Microsoft.Extensions.Configuration;
 
 namespace Alumio.Webhooks.Configuration;
@@ -7,9 +8,10 @@ namespace Alumio.Webhooks.Configuration;
 internal static class ConfigurationReader
 {
     private static readonly string[] RootKeys = ["Webhooks", "Incoming", "Outgoing", "Routes"];
-    private static readonly string[] WebhookKeys = ["Incoming", "Validators", "MaxBodySize", "RequireItems", "ValidationFailureStatus"];
+    private static readonly string[] WebhookKeys = ["Incoming", "Validators", "MaxBodySize", "RequireItems", "ValidationFailureStatus", "IdempotencyKey", "IdempotencyWindow"];
     private static readonly string[] IncomingKeys = ["Parser", "PatternToItems"];
-    private static readonly string[] RouteKeys = ["Incoming", "Outgoing", "Transformers"];
+    private static readonly string[] RouteKeys = ["Incoming", "Outgoing", "Transformers", "Retry", "RealTime", "MaxConcurrency"];
+    private static readonly string[] RetryKeys = ["MaxRetries", "MaxInterval"];
 
     public static void Read(IConfiguration root, AlumioWebhooksSetup setup, AlumioWebhooksSetup into, ICollection<string> errors)
     {
@@ -56,6 +58,8 @@ internal static class ConfigurationReader
                 }
             }
 
+            ReadIdempotency(section, definition, errors);
+
             foreach (var item in ReadList(section.GetSection("Validators"), errors))
             {
                 definition.Validators.Add(Recipe.FromPrototype(item, "validator", setup.ValidatorPrototypes));
@@ -98,6 +102,8 @@ internal static class ConfigurationReader
             {
                 definition.Transformers.Add(Recipe.FromPrototype(item, "transformer", setup.TransformerPrototypes));
             }
+
+            ReadDelivery(section, definition, errors);
 
             into.Routes.Add(definition);
         }
@@ -158,5 +164,108 @@ internal static class ConfigurationReader
         }
 
         return items.OrderBy(item => int.Parse(item.Key, CultureInfo.InvariantCulture));
+    }
+
+    private static void ReadDelivery(IConfigurationSection section, RouteDefinition definition, ICollection<string> errors)
+    {
+        var retry = section.GetSection("Retry");
+        if (retry.Exists())
+        {
+            CheckKeys(retry, RetryKeys, "a route's Retry", errors);
+            var maxRetries = 0;
+            TimeSpan? maxInterval = null;
+            if (ReadString(retry.GetSection("MaxRetries"), errors) is { } retries)
+            {
+                if (int.TryParse(retries, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= RetryPolicy.MaxRetriesLimit)
+                {
+                    maxRetries = count;
+                }
+                else
+                {
+                    errors.Add($"{retry.Path}:MaxRetries '{retries}' must be a whole number from 0 to {RetryPolicy.MaxRetriesLimit}.");
+                }
+            }
+            else
+            {
+                errors.Add($"{retry.Path}:MaxRetries is required, from 0 to {RetryPolicy.MaxRetriesLimit}.");
+            }
+
+            if (ReadString(retry.GetSection("MaxInterval"), errors) is { } interval)
+            {
+                if (TimeSpan.TryParseExact(interval.Trim(), "c", CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.FromSeconds(1) && value <= RetryPolicy.MaxIntervalLimit)
+                {
+                    maxInterval = value;
+                }
+                else
+                {
+                    errors.Add($"{retry.Path}:MaxInterval '{interval}' must be a duration from 00:00:01 to 06:00:00.");
+                }
+            }
+
+            definition.Retry = new RetryPolicy(maxRetries, maxInterval);
+        }
+
+        if (ReadString(section.GetSection("RealTime"), errors) is { } realTime)
+        {
+            if (bool.TryParse(realTime, out var value))
+            {
+                definition.RealTime = value;
+            }
+            else
+            {
+                errors.Add($"{section.Path}:RealTime '{realTime}' must be true or false.");
+            }
+        }
+
+        if (ReadString(section.GetSection("MaxConcurrency"), errors) is { } concurrency)
+        {
+            if (int.TryParse(concurrency, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value is >= 1 and <= 1024)
+            {
+                definition.MaxConcurrency = value;
+            }
+            else
+            {
+                errors.Add($"{section.Path}:MaxConcurrency '{concurrency}' must be a whole number from 1 to 1024.");
+            }
+        }
+    }
+
+    private static void ReadIdempotency(IConfigurationSection section, WebhookDefinition definition, ICollection<string> errors)
+    {
+        var source = ReadString(section.GetSection("IdempotencyKey"), errors);
+        var windowText = ReadString(section.GetSection("IdempotencyWindow"), errors);
+        TimeSpan? window = null;
+        if (windowText is not null)
+        {
+            if (TimeSpan.TryParseExact(windowText.Trim(), "c", CultureInfo.InvariantCulture, out var value) && value >= TimeSpan.FromSeconds(1) && value <= IdempotencyKey.MaxWindow)
+            {
+                window = value;
+            }
+            else
+            {
+                errors.Add($"{section.Path}:IdempotencyWindow '{windowText}' must be a duration from 00:00:01 to 30.00:00:00, such as 1.00:00:00.");
+                return;
+            }
+
+            if (source is null)
+            {
+                errors.Add($"{section.Path}:IdempotencyWindow is set without an IdempotencyKey.");
+                return;
+            }
+        }
+
+        if (source is null)
+        {
+            return;
+        }
+
+        try
+        {
+            definition.IdempotencyKey = IdempotencyKey.Parse(source, window);
+        }
+        catch (FormatException exception)
+        {
+            errors.Add($"{section.Path}:IdempotencyKey {exception.Message}");
+        }
     }
 }

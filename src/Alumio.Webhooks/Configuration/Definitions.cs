@@ -1,5 +1,6 @@
 using Alumio.Webhooks.Outgoing;
 using Alumio.Webhooks.Parsing;
+using Alumio.Webhooks.Routing;
 using Alumio.Webhooks.Splitting;
 using Alumio.Webhooks.Transformation;
 using Alumio.Webhooks.Validation;
@@ -22,6 +23,8 @@ internal sealed class WebhookDefinition(string identifier, string source)
     public bool RequireItems { get; set; }
 
     public int? ValidationFailureStatus { get; set; }
+
+    public IdempotencyKey? IdempotencyKey { get; set; }
 }
 
 /// <summary>An incoming as declared.</summary>
@@ -60,4 +63,10 @@ internal sealed class RouteDefinition(string name, string source)
     public string? Outgoing { get; set; }
 
     public List<ComponentRecipe<IEntityTransformer>> Transformers { get; } = [];
+
+    public RetryPolicy Retry { get; set; } = RetryPolicy.None;
+
+    public bool RealTime { get; set; }
+
+    public int? MaxConcurrency { get; set; }
 }

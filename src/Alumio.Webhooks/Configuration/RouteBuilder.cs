@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Nodes;
+using Alumio.Webhooks.Routing;
 using Alumio.Webhooks.Transformation;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -56,6 +57,36 @@ public sealed class RouteBuilder
     public RouteBuilder Transform<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TTransformer>()
         where TTransformer : class, IEntityTransformer =>
         Add(services => ActivatorUtilities.CreateInstance<TTransformer>(services));
+
+    /// <summary>Retries failed deliveries with exponential backoff and jitter (Alumio's "activate retrying of failed tasks").</summary>
+    /// <param name="maxRetries">How many times a failed delivery is tried again: 0 to 10.</param>
+    /// <param name="maxInterval">The longest wait between retries, up to 6 hours (the default).</param>
+    /// <returns>This builder.</returns>
+    public RouteBuilder Retry(int maxRetries, TimeSpan? maxInterval = null)
+    {
+        _definition.Retry = new RetryPolicy(maxRetries, maxInterval);
+        return this;
+    }
+
+    /// <summary>Delivers each request's tasks at once, before the webhook answers; they are still stored first.</summary>
+    /// <param name="realTime">Whether the route delivers in real time.</param>
+    /// <returns>This builder.</returns>
+    public RouteBuilder RealTime(bool realTime = true)
+    {
+        _definition.RealTime = realTime;
+        return this;
+    }
+
+    /// <summary>Limits how many of this route's tasks one process handles at the same time.</summary>
+    /// <param name="maxConcurrency">The limit: 1 to 1024.</param>
+    /// <returns>This builder.</returns>
+    public RouteBuilder MaxConcurrency(int maxConcurrency)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrency, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxConcurrency, 1024);
+        _definition.MaxConcurrency = maxConcurrency;
+        return this;
+    }
 
     private RouteBuilder Add(Func<IServiceProvider, IEntityTransformer> factory)
     {

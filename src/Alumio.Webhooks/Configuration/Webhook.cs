@@ -25,4 +25,7 @@ public sealed record Webhook(string Identifier, IReadOnlyList<string> Incoming, 
     /// </summary>
     /// <value>A 4xx status code, or <see langword="null"/> (the default).</value>
     public int? ValidationFailureStatus { get; init; }
+
+    /// <summary>Gets where requests carry an idempotency key, or <see langword="null"/> when they are not deduplicated by one.</summary>
+    public IdempotencyKey? IdempotencyKey { get; init; }
 }

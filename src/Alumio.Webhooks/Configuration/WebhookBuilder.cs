@@ -55,6 +55,17 @@ public sealed class WebhookBuilder
         return this;
     }
 
+    /// <summary>Deduplicates requests by a key: a repeat within the window is answered with the first request and stores nothing.</summary>
+    /// <param name="source"><c>header:Name</c> (such as <c>header:Idempotency-Key</c>) or <c>pattern:path</c> (such as <c>pattern:order.id</c>).</param>
+    /// <param name="window">How long a key is remembered; one day when <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    /// <exception cref="FormatException">The source is neither form.</exception>
+    public WebhookBuilder IdempotencyKey(string source, TimeSpan? window = null)
+    {
+        _definition.IdempotencyKey = Configuration.IdempotencyKey.Parse(source, window);
+        return this;
+    }
+
     /// <summary>Accepts a request only when a header equals a value (the <c>header</c> validator).</summary>
     /// <param name="header">The header name.</param>
     /// <param name="value">The secret value; compared in constant time.</param>

@@ -68,7 +68,12 @@ internal static class WebhookModelFactory
             var transformers = BuildAll(definition.Transformers, services, errors);
             if (transformers is not null && definition.Incoming is { } from && definition.Outgoing is { } to && outgoingById.TryGetValue(to, out var target))
             {
-                routes.Add(new WebhookRoute(definition.Name, Canonical(from, declared.Incoming.Select(i => i.Identifier)), transformers, to, target));
+                routes.Add(new WebhookRoute(definition.Name, Canonical(from, declared.Incoming.Select(i => i.Identifier)), transformers, to, target)
+                {
+                    Retry = definition.Retry,
+                    RealTime = definition.RealTime,
+                    MaxConcurrency = definition.MaxConcurrency,
+                });
             }
         }
 
@@ -98,7 +103,7 @@ internal static class WebhookModelFactory
             if (validators is not null)
             {
                 var names = definition.Incoming.Select(name => Canonical(name, incomingIds)).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
-                webhooks.Add(new Webhook(definition.Identifier, names, validators) { MaxBodySize = definition.MaxBodySize, RequireItems = definition.RequireItems, ValidationFailureStatus = definition.ValidationFailureStatus });
+                webhooks.Add(new Webhook(definition.Identifier, names, validators) { MaxBodySize = definition.MaxBodySize, RequireItems = definition.RequireItems, ValidationFailureStatus = definition.ValidationFailureStatus, IdempotencyKey = definition.IdempotencyKey });
             }
         }
 

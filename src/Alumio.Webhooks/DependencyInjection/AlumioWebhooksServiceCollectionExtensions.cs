@@ -44,6 +44,7 @@ public static class AlumioWebhooksServiceCollectionExtensions
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<TaskSignal>(),
             provider.GetRequiredService<WebhookDiagnostics>(),
+            provider.GetRequiredService<WebhookTaskProcessor>(),
             provider.GetRequiredService<ILogger<WebhookReceiver>>()));
         services.TryAddSingleton(provider => new WebhookTaskProcessor(
             provider.GetRequiredService<WebhookDiagnostics>(),

@@ -17,8 +17,11 @@ internal static partial class Log
     [LoggerMessage(4, LogLevel.Error, "Webhook {Webhook} could not store {Tasks} tasks; the request was refused with 503", EventName = "StoreFailed")]
     public static partial void StoreFailed(ILogger logger, string webhook, int tasks, Exception exception);
 
-    [LoggerMessage(5, LogLevel.Information, "Webhook {Webhook} received a signed message again; acknowledged as request {RequestId} without storing it twice", EventName = "WebhookRepeated")]
+    [LoggerMessage(5, LogLevel.Information, "Webhook {Webhook} received a request it already stored (same idempotency key or signed message); acknowledged as request {RequestId} without storing it twice", EventName = "WebhookRepeated")]
     public static partial void WebhookRepeated(ILogger logger, string webhook, string requestId);
+
+    [LoggerMessage(6, LogLevel.Error, "Webhook {Webhook} stored request {RequestId}, but delivering its real-time routes failed; the tasks stay stored for the background processor", EventName = "RealTimeFailed")]
+    public static partial void RealTimeFailed(ILogger logger, string webhook, string requestId, Exception exception);
 
     [LoggerMessage(10, LogLevel.Debug, "Task {TaskId} on route {Route} finished after {Attempts} attempts", EventName = "TaskFinished")]
     public static partial void TaskFinished(ILogger logger, Guid taskId, string route, int attempts);
@@ -31,6 +34,21 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Error, "The task processor could not lease or save tasks; it tries again after its poll interval", EventName = "ProcessorError")]
     public static partial void ProcessorError(ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Information, "Task {TaskId} on route {Route} failed attempt {Attempts}; retrying at {DueAt}: {Error}", EventName = "TaskRetrying")]
+    public static partial void TaskRetrying(ILogger logger, Guid taskId, string route, int attempts, DateTimeOffset dueAt, string error);
+
+    [LoggerMessage(16, LogLevel.Warning, "Task {TaskId} on route {Route} outlived its lease and was handed to another processor; this outcome was not recorded. Raise LeaseDuration above the slowest delivery", EventName = "LeaseLost")]
+    public static partial void LeaseLost(ILogger logger, Guid taskId, string route);
+
+    [LoggerMessage(17, LogLevel.Warning, "Tasks are kept in memory (InMemoryTaskStore) and are lost when the process stops; use UseSqliteTaskStore or UsePostgreSqlTaskStore outside tests and demos", EventName = "InMemoryStore")]
+    public static partial void InMemoryStore(ILogger logger);
+
+    [LoggerMessage(18, LogLevel.Information, "Pruned {Count} finished and skipped tasks last updated before {Cut}", EventName = "TasksPruned")]
+    public static partial void TasksPruned(ILogger logger, int count, DateTimeOffset cut);
+
+    [LoggerMessage(19, LogLevel.Information, "Task processor stopping: {Released} leased tasks given back, in-flight tasks finished", EventName = "ProcessorStopping")]
+    public static partial void ProcessorStopping(ILogger logger, int released);
 
     [LoggerMessage(14, LogLevel.Debug, "Task processor started: batch {BatchSize}, concurrency {MaxConcurrency}", EventName = "ProcessorStarted")]
     public static partial void ProcessorStarted(ILogger logger, int batchSize, int maxConcurrency);

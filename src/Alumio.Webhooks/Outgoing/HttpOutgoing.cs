@@ -9,7 +9,8 @@ namespace Alumio.Webhooks.Outgoing;
 /// <summary>
 /// Delivers the entity as a JSON body to an HTTP endpoint (prototype <c>http</c>). A 2xx answer is
 /// success; any other answer or a transport error fails the delivery with the status and an excerpt
-/// of the response.
+/// of the response. A 4xx other than 408 and 429 fails for good (a retry would get the same answer);
+/// everything else may be retried, after the answer's <c>Retry-After</c> when it has one.
 /// </summary>
 public sealed class HttpOutgoing : IOutgoing
 {
@@ -20,13 +21,16 @@ public sealed class HttpOutgoing : IOutgoing
 
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly PlaceholderTemplate _url;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="HttpOutgoing"/> class.</summary>
     /// <param name="options">The method, URL template and client name.</param>
     /// <param name="httpClientFactory">Creates the HTTP clients.</param>
+    /// <param name="timeProvider">The clock that turns a <c>Retry-After</c> date into a wait when the answer has no <c>Date</c>; the system clock when <see langword="null"/>.</param>
     /// <exception cref="FormatException">The URL template is invalid.</exception>
-    public HttpOutgoing(HttpOutgoingOptions options, IHttpClientFactory httpClientFactory)
+    public HttpOutgoing(HttpOutgoingOptions options, IHttpClientFactory httpClientFactory, TimeProvider? timeProvider = null)
     {
+        _timeProvider = timeProvider ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClientFactory);
         _url = PlaceholderTemplate.Parse(options.Url);
@@ -54,7 +58,7 @@ public sealed class HttpOutgoing : IOutgoing
         }
         catch (PlaceholderException exception)
         {
-            return OutgoingResult.Failure($"URL: {exception.Message}");
+            return OutgoingResult.PermanentFailure($"URL: {exception.Message}");
         }
 
         using var request = new HttpRequestMessage(Options.Method, url)
@@ -73,18 +77,37 @@ public sealed class HttpOutgoing : IOutgoing
             }
 
             var excerpt = await ReadExcerptAsync(response, cancellationToken).ConfigureAwait(false);
-            return OutgoingResult.Failure(
-                $"{Options.Method} {Redact(url)} answered {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? ": " + excerpt : string.Empty)}",
-                status);
+            var error = $"{Options.Method} {Redact(url)} answered {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? ": " + excerpt : string.Empty)}";
+            return status is >= 400 and < 500 and not 408 and not 429
+                ? OutgoingResult.PermanentFailure(error, status)
+                : OutgoingResult.TransientFailure(error, status, RetryAfter(response));
         }
         catch (HttpRequestException exception)
         {
-            return OutgoingResult.Failure($"{Options.Method} {Redact(url)} failed: {exception.Message}");
+            return OutgoingResult.TransientFailure($"{Options.Method} {Redact(url)} failed: {exception.Message}");
         }
         catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
         {
-            return OutgoingResult.Failure($"{Options.Method} {Redact(url)} timed out: {exception.Message}");
+            return OutgoingResult.TransientFailure($"{Options.Method} {Redact(url)} timed out: {exception.Message}");
         }
+    }
+
+    /// <summary>The wait a <c>Retry-After</c> asks for: seconds, or a date measured against the answer's own <c>Date</c>.</summary>
+    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var now = response.Headers.Date ?? _timeProvider.GetUtcNow();
+            return date > now ? date - now : TimeSpan.Zero;
+        }
+
+        return null;
     }
 
     private static async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken cancellationToken)

@@ -5,11 +5,22 @@ public sealed class OutgoingResult
 {
     private static readonly OutgoingResult SuccessWithoutStatus = new(null, null);
 
-    private OutgoingResult(string? error, int? statusCode)
+    private OutgoingResult(string? error, int? statusCode, bool permanent = false, TimeSpan? retryAfter = null)
     {
         Error = error;
         StatusCode = statusCode;
+        IsPermanent = permanent;
+        RetryAfter = retryAfter;
     }
+
+    /// <summary>
+    /// Gets a value indicating whether the failure would repeat on every retry (the system refused the entity itself,
+    /// such as an HTTP 4xx other than 408 and 429), so the task fails at once instead of being retried.
+    /// </summary>
+    public bool IsPermanent { get; }
+
+    /// <summary>Gets how long the system asked to wait before the next attempt (HTTP <c>Retry-After</c>), if it did.</summary>
+    public TimeSpan? RetryAfter { get; }
 
     /// <summary>Gets a value indicating whether the system accepted the entity.</summary>
     public bool Succeeded => Error is null;
@@ -34,5 +45,31 @@ public sealed class OutgoingResult
     {
         ArgumentException.ThrowIfNullOrEmpty(error);
         return new OutgoingResult(error, statusCode);
+    }
+
+    /// <summary>Creates a failed result that a retry may turn into success, optionally with the wait the system asked for.</summary>
+    /// <param name="error">Why the delivery failed, as shown on the task.</param>
+    /// <param name="statusCode">The status code the system answered with, if any.</param>
+    /// <param name="retryAfter">How long the system asked to wait, if it did; not negative.</param>
+    /// <returns>The result.</returns>
+    public static OutgoingResult TransientFailure(string error, int? statusCode = null, TimeSpan? retryAfter = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(error);
+        if (retryAfter is { } wait)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(wait, TimeSpan.Zero, nameof(retryAfter));
+        }
+
+        return new OutgoingResult(error, statusCode, retryAfter: retryAfter);
+    }
+
+    /// <summary>Creates a failed result that no retry would change: the task fails at once.</summary>
+    /// <param name="error">Why the delivery failed, as shown on the task.</param>
+    /// <param name="statusCode">The status code the system answered with, if any.</param>
+    /// <returns>The result.</returns>
+    public static OutgoingResult PermanentFailure(string error, int? statusCode = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(error);
+        return new OutgoingResult(error, statusCode, permanent: true);
     }
 }

@@ -23,8 +23,26 @@ public sealed class TaskProcessorOptions
     /// <value>Defaults to 5 minutes; between 1 second and 1 day. Must exceed the slowest delivery.</value>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Gets or sets how long finished and skipped tasks are kept before they are pruned, or <see langword="null"/> to keep them.</summary>
+    /// <value>Defaults to 7 days; at least 1 minute. Failed tasks are never pruned: they wait for someone to look.</value>
+    public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Gets or sets how often the processor prunes.</summary>
+    /// <value>Defaults to 1 hour; between 1 second and 1 day.</value>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromHours(1);
+
     internal IEnumerable<string> Validate()
     {
+        if (Retention is { } retention && retention < TimeSpan.FromMinutes(1))
+        {
+            yield return $"{nameof(Retention)} must be at least 1 minute, or null to keep tasks; it is {retention}.";
+        }
+
+        if (PruneInterval < TimeSpan.FromSeconds(1) || PruneInterval > TimeSpan.FromDays(1))
+        {
+            yield return $"{nameof(PruneInterval)} must be between 1 second and 1 day; it is {PruneInterval}.";
+        }
+
         if (BatchSize is < 1 or > 1000)
         {
             yield return $"{nameof(BatchSize)} must be between 1 and 1000; it is {BatchSize}.";

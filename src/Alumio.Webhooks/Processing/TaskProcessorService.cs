@@ -1,4 +1,5 @@
 using Alumio.Webhooks.Diagnostics;
+using Alumio.Webhooks.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,11 +7,11 @@ using Microsoft.Extensions.Options;
 
 namespace Alumio.Webhooks.Processing;
 
-/// <summary>Runs the <see cref="WebhookTaskProcessor"/> in the background while the host runs.</summary>
-/// <remarks>
-/// The processor is resolved when the service runs, not when it is created, so that a bad
-/// configuration is reported whole by the start-up validation that runs before it.
-/// </remarks>
+/// <summary>
+/// Runs the <see cref="WebhookTaskProcessor"/> in the background: batch after batch while tasks are due, then waits
+/// for new tasks or the poll interval; prunes old finished tasks now and then. On shutdown it stops leasing, gives
+/// back leased tasks it has not started, and lets deliveries in flight finish.
+/// </summary>
 internal sealed class TaskProcessorService(
     IServiceProvider services,
     TaskSignal signal,
@@ -18,6 +19,18 @@ internal sealed class TaskProcessorService(
     IOptionsMonitor<TaskProcessorOptions> options,
     ILogger<TaskProcessorService> logger) : BackgroundService
 {
+    private DateTimeOffset _nextPrune = DateTimeOffset.MinValue;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (services.GetRequiredService<ITaskStore>() is InMemoryTaskStore)
+        {
+            Log.InMemoryStore(logger);
+        }
+
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var current = options.CurrentValue;
@@ -27,11 +40,13 @@ internal sealed class TaskProcessorService(
         }
 
         var processor = services.GetRequiredService<WebhookTaskProcessor>();
+        var store = services.GetRequiredService<ITaskStore>();
         Log.ProcessorStarted(logger, current.BatchSize, current.MaxConcurrency);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                await PruneIfDueAsync(store, stoppingToken).ConfigureAwait(false);
                 if (await processor.ProcessBatchAsync(stoppingToken).ConfigureAwait(false) > 0)
                 {
                     continue;
@@ -54,6 +69,24 @@ internal sealed class TaskProcessorService(
             {
                 return;
             }
+        }
+    }
+
+    private async ValueTask PruneIfDueAsync(ITaskStore store, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue;
+        var now = timeProvider.GetUtcNow();
+        if (settings.Retention is not { } retention || now < _nextPrune)
+        {
+            return;
+        }
+
+        _nextPrune = now + settings.PruneInterval;
+        var cut = now - retention;
+        var pruned = await store.PruneAsync(cut, cancellationToken).ConfigureAwait(false);
+        if (pruned > 0)
+        {
+            Log.TasksPruned(logger, pruned, cut);
         }
     }
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
+using Alumio.Webhooks.Routing;
 using Alumio.Webhooks.Tasks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -8,9 +10,14 @@ using Microsoft.Extensions.Options;
 namespace Alumio.Webhooks.Processing;
 
 /// <summary>
-/// Leases due tasks from the <see cref="ITaskStore"/>, runs each through its route's transformers and
-/// outgoing, and stores the outcome. The background service calls it; tests and custom hosts may too.
+/// Leases due tasks and runs each through its route: transformers, then the outgoing. Records <c>Finished</c>,
+/// <c>Skipped</c>, <c>Retry</c> (with the time of the next attempt, per the route's <see cref="RetryPolicy"/>) or
+/// <c>Failed</c>, and every attempt in the task's history.
 /// </summary>
+/// <remarks>
+/// Cancelling a call stops it taking tasks: leased tasks not yet started are given back to the store, and tasks
+/// already being delivered are finished, so a graceful shutdown neither loses nor needlessly repeats a delivery.
+/// </remarks>
 public sealed class WebhookTaskProcessor
 {
     private readonly WebhookModel _model;
@@ -20,6 +27,7 @@ public sealed class WebhookTaskProcessor
     private readonly IOptionsMonitor<TaskProcessorOptions> _options;
     private readonly WebhookDiagnostics _diagnostics;
     private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.OrdinalIgnoreCase);
 
     internal WebhookTaskProcessor(
         WebhookDiagnostics diagnostics,
@@ -40,46 +48,23 @@ public sealed class WebhookTaskProcessor
     }
 
     /// <summary>Leases one batch of due tasks and processes it.</summary>
-    /// <param name="cancellationToken">Stops processing; leased tasks not yet finished return to the queue when their lease runs out.</param>
-    /// <returns>How many tasks were processed; 0 when none were due.</returns>
+    /// <param name="cancellationToken">Stops taking tasks: unstarted leased tasks are given back, started ones finish.</param>
+    /// <returns>How many tasks were leased (processed or given back).</returns>
     public async ValueTask<int> ProcessBatchAsync(CancellationToken cancellationToken)
     {
         var options = _options.CurrentValue;
-        var tasks = await _store.LeaseAsync(options.BatchSize, options.LeaseDuration, cancellationToken).ConfigureAwait(false);
-        if (tasks.Count == 0)
-        {
-            return 0;
-        }
-
-        await Parallel.ForEachAsync(
-            tasks,
-            new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrency, CancellationToken = cancellationToken },
-            async (task, token) =>
-            {
-                using var activity = WebhookDiagnostics.ActivitySource.StartActivity("alumio.webhooks.process", ActivityKind.Internal);
-                activity?.SetTag("alumio.task_id", task.Id);
-                activity?.SetTag("alumio.route", task.Route);
-                var outcome = await ProcessAsync(task, token).ConfigureAwait(false);
-                await _store.UpdateAsync(outcome, token).ConfigureAwait(false);
-                activity?.SetTag("alumio.task.status", outcome.Status.ToString());
-                if (outcome.Status == WebhookTaskStatus.Failed)
-                {
-                    activity?.SetStatus(ActivityStatusCode.Error, outcome.LastError);
-                }
-
-                _diagnostics.TaskCompleted(outcome.Route, outcome.Status);
-            }).ConfigureAwait(false);
-        return tasks.Count;
+        var request = new TaskLeaseRequest(options.BatchSize, options.LeaseDuration) { ExcludedRoutes = RoutesAtCapacity() };
+        return await ProcessAsync(request, options.MaxConcurrency, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Processes batches until no task is due.</summary>
-    /// <param name="cancellationToken">Stops processing.</param>
-    /// <returns>How many tasks were processed.</returns>
+    /// <param name="cancellationToken">Stops taking tasks, as for <see cref="ProcessBatchAsync"/>.</param>
+    /// <returns>How many tasks were leased in total.</returns>
     public async ValueTask<int> ProcessAllDueAsync(CancellationToken cancellationToken)
     {
         var total = 0;
         int processed;
-        while ((processed = await ProcessBatchAsync(cancellationToken).ConfigureAwait(false)) > 0)
+        while (!cancellationToken.IsCancellationRequested && (processed = await ProcessBatchAsync(cancellationToken).ConfigureAwait(false)) > 0)
         {
             total += processed;
         }
@@ -87,7 +72,96 @@ public sealed class WebhookTaskProcessor
         return total;
     }
 
-    private async ValueTask<WebhookTask> ProcessAsync(WebhookTask task, CancellationToken cancellationToken)
+    /// <summary>Delivers the tasks of one request on some routes at once: the real-time routes of a request just stored.</summary>
+    internal async ValueTask<int> ProcessRequestAsync(string requestId, IReadOnlyCollection<string> routes, CancellationToken cancellationToken)
+    {
+        var options = _options.CurrentValue;
+        var total = 0;
+        int processed;
+        var request = new TaskLeaseRequest(options.BatchSize, options.LeaseDuration) { RequestId = requestId, Routes = routes };
+        while (!cancellationToken.IsCancellationRequested && (processed = await ProcessAsync(request, options.MaxConcurrency, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += processed;
+        }
+
+        return total;
+    }
+
+    private async ValueTask<int> ProcessAsync(TaskLeaseRequest request, int maxConcurrency, CancellationToken stopping)
+    {
+        if (stopping.IsCancellationRequested)
+        {
+            return 0;
+        }
+
+        var tasks = await _store.LeaseAsync(request, CancellationToken.None).ConfigureAwait(false);
+        if (tasks.Count == 0)
+        {
+            return 0;
+        }
+
+        var giveBack = new ConcurrentBag<WebhookTask>();
+        await Parallel.ForEachAsync(
+            tasks,
+            new ParallelOptions { MaxDegreeOfParallelism = maxConcurrency },
+            async (task, _) =>
+            {
+                // A stopping processor starts nothing new, and a route at its limit takes no more here.
+                if (stopping.IsCancellationRequested || !TryEnter(task.Route))
+                {
+                    giveBack.Add(task);
+                    return;
+                }
+
+                try
+                {
+                    await RunAsync(task).ConfigureAwait(false);
+                }
+                finally
+                {
+                    Leave(task.Route);
+                }
+            }).ConfigureAwait(false);
+
+        if (!giveBack.IsEmpty)
+        {
+            await _store.ReleaseAsync([.. giveBack], CancellationToken.None).ConfigureAwait(false);
+            if (stopping.IsCancellationRequested)
+            {
+                Log.ProcessorStopping(_logger, giveBack.Count);
+            }
+        }
+
+        return tasks.Count;
+    }
+
+    private async ValueTask RunAsync(WebhookTask task)
+    {
+        using var activity = WebhookDiagnostics.ActivitySource.StartActivity("alumio.webhooks.process", ActivityKind.Internal);
+        activity?.SetTag("alumio.task_id", task.Id);
+        activity?.SetTag("alumio.route", task.Route);
+        var started = _timeProvider.GetUtcNow();
+
+        // A delivery in flight is finished even while the host stops; the lease bounds how long it may take.
+        var outcome = await AttemptAsync(task, CancellationToken.None).ConfigureAwait(false);
+        var finished = _timeProvider.GetUtcNow();
+        var attempt = new TaskAttempt(outcome.Attempts, started, finished, outcome.Status, outcome.LastError);
+        if (!await _store.CompleteAsync(outcome with { UpdatedAt = finished }, attempt, CancellationToken.None).ConfigureAwait(false))
+        {
+            Log.LeaseLost(_logger, task.Id, task.Route);
+            return;
+        }
+
+        activity?.SetTag("alumio.task.status", outcome.Status.ToString());
+        if (outcome.Status is WebhookTaskStatus.Failed or WebhookTaskStatus.Retry)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome.LastError);
+        }
+
+        _diagnostics.TaskCompleted(outcome.Route, outcome.Status);
+    }
+
+    private async ValueTask<WebhookTask> AttemptAsync(WebhookTask task, CancellationToken cancellationToken)
     {
         var attempts = task.Attempts + 1;
         if (!_model.Routes.TryGetValue(task.Route, out var route))
@@ -105,7 +179,7 @@ public sealed class WebhookTaskProcessor
                 if (result.IsSkipped)
                 {
                     Log.TaskSkipped(_logger, task.Id, route.Name, result.SkipReason);
-                    return Complete(task, WebhookTaskStatus.Skipped, task.Attempts, result.SkipReason);
+                    return Complete(task, WebhookTaskStatus.Skipped, attempts, result.SkipReason);
                 }
 
                 entity = result.Entity;
@@ -114,7 +188,8 @@ public sealed class WebhookTaskProcessor
             var delivery = await route.Outgoing.SendAsync(entity, context, cancellationToken).ConfigureAwait(false);
             if (!delivery.Succeeded)
             {
-                return Fail(task, attempts, $"Outgoing '{route.OutgoingName}': {delivery.Error}");
+                var error = $"Outgoing '{route.OutgoingName}': {delivery.Error}";
+                return delivery.IsPermanent ? Fail(task, attempts, error) : FailOrRetry(task, route, attempts, error, delivery.RetryAfter);
             }
 
             Log.TaskFinished(_logger, task.Id, route.Name, attempts);
@@ -122,8 +197,23 @@ public sealed class WebhookTaskProcessor
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Fail(task, attempts, $"{exception.GetType().Name}: {exception.Message}");
+            return FailOrRetry(task, route, attempts, $"{exception.GetType().Name}: {exception.Message}", null);
         }
+    }
+
+    private WebhookTask FailOrRetry(WebhookTask task, IRoute route, int attempts, string error, TimeSpan? retryAfter)
+    {
+        var policy = route.Retry;
+        var retry = attempts; // the retry that would come next: attempt 1 failed, so retry 1
+        if (retry > policy.MaxRetries)
+        {
+            return Fail(task, attempts, error);
+        }
+
+        var wait = retryAfter is { } asked ? (asked > policy.MaxInterval ? policy.MaxInterval : asked) : policy.Backoff(retry, Random.Shared.NextDouble());
+        var due = _timeProvider.GetUtcNow() + wait;
+        Log.TaskRetrying(_logger, task.Id, task.Route, attempts, due, error);
+        return Complete(task, WebhookTaskStatus.Retry, attempts, error) with { DueAt = due };
     }
 
     private WebhookTask Fail(WebhookTask task, int attempts, string error)
@@ -133,5 +223,28 @@ public sealed class WebhookTaskProcessor
     }
 
     private WebhookTask Complete(WebhookTask task, WebhookTaskStatus status, int attempts, string? error) =>
-        task with { Status = status, Attempts = attempts, LastError = error, UpdatedAt = _timeProvider.GetUtcNow() };
+        task with { Status = status, Attempts = attempts, LastError = error, DueAt = null, UpdatedAt = _timeProvider.GetUtcNow() };
+
+    private string[] RoutesAtCapacity() =>
+        [.. _model.Routes.Values.Where(route => route.MaxConcurrency is { } limit && _inFlight.GetValueOrDefault(route.Name) >= limit).Select(route => route.Name)];
+
+    private bool TryEnter(string routeName)
+    {
+        var limit = _model.Routes.TryGetValue(routeName, out var route) ? route.MaxConcurrency : null;
+        while (true)
+        {
+            var known = _inFlight.TryGetValue(routeName, out var current);
+            if (limit is { } max && current >= max)
+            {
+                return false;
+            }
+
+            if (known ? _inFlight.TryUpdate(routeName, current + 1, current) : _inFlight.TryAdd(routeName, 1))
+            {
+                return true;
+            }
+        }
+    }
+
+    private void Leave(string routeName) => _inFlight.AddOrUpdate(routeName, 0, (_, current) => current - 1);
 }

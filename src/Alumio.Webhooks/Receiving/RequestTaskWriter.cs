@@ -26,14 +26,29 @@ internal sealed class RequestTaskWriter(ITaskStore store) : IAsyncDisposable
         }
     }
 
+    /// <summary>Claims an idempotency key in this request's batch; the earlier request when another holds it.</summary>
+    public async ValueTask<IdempotentRequest?> ClaimAsync(IdempotentRequest claim, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            _batch ??= await store.BeginBatchAsync(cancellationToken).ConfigureAwait(false);
+            return await _batch.ClaimAsync(claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw new TaskStoreException(exception);
+        }
+    }
+
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
-        if (Count == 0)
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        if (_batch is null)
         {
             return;
         }
 
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await _batch!.CommitAsync(cancellationToken).ConfigureAwait(false);

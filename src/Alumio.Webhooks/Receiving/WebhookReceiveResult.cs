@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Alumio.Webhooks.Tasks;
 
 namespace Alumio.Webhooks.Receiving;
 
@@ -33,8 +34,8 @@ public sealed class WebhookReceiveResult
     public int Tasks { get; }
 
     /// <summary>
-    /// Gets a value indicating whether the request repeats a signed message that was already accepted (a replay, or the
-    /// sender's retry): it is acknowledged with the first request's id and counts, and stored nothing new.
+    /// Gets a value indicating whether the request repeats one already accepted (the same idempotency key, or a replayed
+    /// signed message): it is acknowledged with the first request's id and counts, and stored nothing new.
     /// </summary>
     public bool Duplicate { get; }
 
@@ -44,8 +45,8 @@ public sealed class WebhookReceiveResult
     internal static WebhookReceiveResult Accepted(string webhook, string requestId, int items, int tasks) =>
         new(webhook, requestId, items, tasks, null);
 
-    internal static WebhookReceiveResult Repeated(WebhookReceiveResult accepted) =>
-        new(accepted.Webhook, accepted.RequestId, accepted.Items, accepted.Tasks, null, duplicate: true);
+    internal static WebhookReceiveResult Repeated(IdempotentRequest held) =>
+        new(held.Webhook, held.RequestId, held.Items, held.Tasks, null, duplicate: true);
 
     internal static WebhookReceiveResult Refused(string webhook, WebhookProblem problem) =>
         new(webhook, null, 0, 0, problem);

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Parsing;
@@ -24,11 +27,11 @@ public sealed class WebhookReceiver
     private readonly TaskSignal _signal;
     private readonly WebhookDiagnostics _diagnostics;
     private readonly ILogger _logger;
-    private readonly ReplayGuard _replays;
+    private readonly WebhookTaskProcessor _processor;
 
-    internal WebhookReceiver(WebhookModel model, ITaskStore store, TimeProvider timeProvider, TaskSignal signal, WebhookDiagnostics diagnostics, ILogger<WebhookReceiver> logger)
+    internal WebhookReceiver(WebhookModel model, ITaskStore store, TimeProvider timeProvider, TaskSignal signal, WebhookDiagnostics diagnostics, WebhookTaskProcessor processor, ILogger<WebhookReceiver> logger)
     {
-        _replays = new ReplayGuard(timeProvider);
+        _processor = processor;
         _model = model;
         _diagnostics = diagnostics;
         _store = store;
@@ -119,24 +122,48 @@ public sealed class WebhookReceiver
     private async ValueTask<WebhookReceiveResult> StoreAsync(Webhook webhook, WebhookRequest request, List<IRequestBodyVerifier>? verifiers, CancellationToken cancellationToken)
     {
         var now = _timeProvider.GetUtcNow();
+        var idempotency = webhook.IdempotencyKey;
+        var key = idempotency?.Header is { } header ? KeyText(SingleHeader(request, header)) : null;
+
+        // A repeated key is answered without reading the body, unless a signature must be checked first.
+        if (key is not null && verifiers is null)
+        {
+            try
+            {
+                if (await _store.FindRequestAsync(webhook.Identifier, key, cancellationToken).ConfigureAwait(false) is { } held)
+                {
+                    return Repeated(webhook, held);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                return StoreUnavailable(webhook, 0, exception);
+            }
+        }
+
         var requestId = TaskIds.Next(now).ToString();
         var items = 0;
         var limited = new LimitedReadStream(request.Body, webhook.MaxBodySize);
         var verifying = verifiers is null ? null : new VerifyingReadStream(limited, verifiers);
-        string? claimed = null;
-        var committed = false;
+        var realTime = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var writer = new RequestTaskWriter(_store);
         await using (writer.ConfigureAwait(false))
         {
             try
             {
-                var body = await PrepareBodyAsync(webhook, verifying ?? (Stream)limited, cancellationToken).ConfigureAwait(false);
+                var body = await PrepareBodyAsync(webhook, verifying ?? (Stream)limited, idempotency?.Pattern is not null, cancellationToken).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))
                 {
+                    if (idempotency?.Pattern is { } pattern)
+                    {
+                        key = await ReadKeyAsync(_model.Incoming[webhook.Incoming[0]], body, request.ContentType, pattern, cancellationToken).ConfigureAwait(false);
+                    }
+
                     foreach (var incomingId in webhook.Incoming)
                     {
                         var incoming = _model.Incoming[incomingId];
                         var routes = _model.GetRoutes(incoming.Identifier);
+                        realTime.UnionWith(routes.Where(route => route.RealTime).Select(route => route.Name));
                         if (body.CanSeek)
                         {
                             body.Position = 0;
@@ -168,24 +195,17 @@ public sealed class WebhookReceiver
                     return Refuse(webhook, new WebhookProblem(422, "No items", "The body holds no items for this webhook's pattern to items, and the webhook requires at least one."));
                 }
 
-                if (verifiers?.FirstOrDefault(verifier => verifier.MessageId is not null) is { } signed)
+                // Claimed last, when the counts are known; the claims become visible with the tasks, in one commit.
+                foreach (var (claimKey, expires) in Claims(idempotency, key, verifiers, now))
                 {
-                    var claim = _replays.Claim(webhook.Identifier, signed.MessageId!, signed.MessageExpires);
-                    switch (claim.State)
+                    var claim = new IdempotentRequest(webhook.Identifier, claimKey, requestId, items, writer.Count, expires);
+                    if (await writer.ClaimAsync(claim, cancellationToken).ConfigureAwait(false) is { } held)
                     {
-                        case ReplayState.Accepted:
-                            Log.WebhookRepeated(_logger, webhook.Identifier, claim.Accepted!.RequestId!);
-                            return WebhookReceiveResult.Repeated(claim.Accepted);
-                        case ReplayState.InProgress:
-                            return Refuse(webhook, new WebhookProblem(409, "Message in progress", "A request carrying the same signed message is being stored right now. Send it again later."));
-                        default:
-                            claimed = signed.MessageId;
-                            break;
+                        return Repeated(webhook, held);
                     }
                 }
 
                 await writer.CommitAsync(cancellationToken).ConfigureAwait(false);
-                committed = true;
             }
             catch (WebhookParseException exception)
             {
@@ -201,32 +221,92 @@ public sealed class WebhookReceiver
             }
             catch (TaskStoreException exception)
             {
-                // The sender is told to come back: a 5xx makes every webhook sender retry.
-                Log.StoreFailed(_logger, webhook.Identifier, writer.Count, exception.InnerException!);
-                return WebhookReceiveResult.Refused(webhook.Identifier, new WebhookProblem(503, "Tasks not stored", "The request could not be stored, so it was not accepted. Send it again later."));
+                return StoreUnavailable(webhook, writer.Count, exception.InnerException!);
             }
-            finally
-            {
-                if (claimed is not null && !committed)
-                {
-                    _replays.Release(webhook.Identifier, claimed);
-                }
-            }
-        }
-
-        if (writer.Count > 0)
-        {
-            _signal.Notify();
         }
 
         Log.WebhookAccepted(_logger, webhook.Identifier, requestId, items, writer.Count);
-        var accepted = WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, writer.Count);
-        if (claimed is not null)
+        if (writer.Count > 0)
         {
-            _replays.Complete(webhook.Identifier, claimed, accepted);
+            if (realTime.Count > 0)
+            {
+                await DeliverNowAsync(webhook, requestId, realTime, cancellationToken).ConfigureAwait(false);
+            }
+
+            _signal.Notify();
         }
 
-        return accepted;
+        return WebhookReceiveResult.Accepted(webhook.Identifier, requestId, items, writer.Count);
+    }
+
+    /// <summary>The idempotency keys a request claims: its configured key, and the id of a signed message (until it would be stale anyway).</summary>
+    private static IEnumerable<(string Key, DateTimeOffset Expires)> Claims(IdempotencyKey? idempotency, string? key, List<IRequestBodyVerifier>? verifiers, DateTimeOffset now)
+    {
+        if (idempotency is not null && key is not null)
+        {
+            yield return (key, now + idempotency.Window);
+        }
+
+        foreach (var verifier in verifiers ?? [])
+        {
+            if (verifier.MessageId is { } messageId)
+            {
+                yield return ("signed:" + KeyText(messageId), verifier.MessageExpires);
+            }
+        }
+    }
+
+    /// <summary>Delivers the tasks of real-time routes before the answer. They are stored already, so a failure here goes on to retries.</summary>
+    private async ValueTask DeliverNowAsync(Webhook webhook, string requestId, IReadOnlyCollection<string> routes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _processor.ProcessRequestAsync(requestId, routes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.RealTimeFailed(_logger, webhook.Identifier, requestId, exception);
+        }
+    }
+
+    private static async ValueTask<string?> ReadKeyAsync(Incoming incoming, Stream body, string? contentType, ItemPattern pattern, CancellationToken cancellationToken)
+    {
+        await foreach (var item in DocumentItems.ReadAsync(incoming.Parser, body, contentType, new PatternItemSplitter(pattern), cancellationToken).ConfigureAwait(false))
+        {
+            using var document = JsonDocument.Parse(item);
+            var root = document.RootElement;
+            return KeyText(root.ValueKind == JsonValueKind.String ? root.GetString() : root.GetRawText());
+        }
+
+        return null;
+    }
+
+    /// <summary>A key as stored: empty means none, and a long one is replaced by its SHA-256 so that keys stay small.</summary>
+    private static string? KeyText(string? key)
+    {
+        key = key?.Trim();
+        if (string.IsNullOrEmpty(key))
+        {
+            return null;
+        }
+
+        return key.Length <= 200 ? key : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+    }
+
+    private static string? SingleHeader(WebhookRequest request, string name) =>
+        request.TryGetHeader(name, out var values) && values.Count == 1 ? values[0] : null;
+
+    private WebhookReceiveResult Repeated(Webhook webhook, IdempotentRequest held)
+    {
+        Log.WebhookRepeated(_logger, webhook.Identifier, held.RequestId);
+        return WebhookReceiveResult.Repeated(held);
+    }
+
+    private WebhookReceiveResult StoreUnavailable(Webhook webhook, int tasks, Exception exception)
+    {
+        // The sender is told to come back: a 5xx makes every webhook sender retry.
+        Log.StoreFailed(_logger, webhook.Identifier, tasks, exception);
+        return WebhookReceiveResult.Refused(webhook.Identifier, new WebhookProblem(503, "Tasks not stored", "The request could not be stored, so it was not accepted. Send it again later."));
     }
 
     /// <summary>
@@ -279,14 +359,14 @@ public sealed class WebhookReceiver
         }
     }
 
-    private static async ValueTask<Stream> PrepareBodyAsync(Webhook webhook, Stream limited, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> PrepareBodyAsync(Webhook webhook, Stream limited, bool readTwice, CancellationToken cancellationToken)
     {
-        if (webhook.Incoming.Count == 1)
+        if (webhook.Incoming.Count == 1 && !readTwice)
         {
             return limited;
         }
 
-        // Several incomings each parse the same body, so it is read once into memory.
+        // Several incomings each parse the same body (or the idempotency key is read from it first), so it is read once into memory.
         var copy = new MemoryStream();
         await limited.CopyToAsync(copy, cancellationToken).ConfigureAwait(false);
         return copy;
@@ -301,7 +381,6 @@ public sealed class WebhookReceiver
         401 => "Unauthorized",
         403 => "Forbidden",
         404 => "Not found",
-        409 => "Conflict",
         413 => "Body too large",
         415 => "Unsupported media type",
         429 => "Too many requests",

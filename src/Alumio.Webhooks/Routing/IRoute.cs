@@ -20,4 +20,16 @@ public interface IRoute
 
     /// <summary>Gets the outgoing the entities are delivered to.</summary>
     IOutgoing Outgoing { get; }
+
+    /// <summary>Gets how failed deliveries are retried; <see cref="RetryPolicy.None"/> unless configured.</summary>
+    RetryPolicy Retry => RetryPolicy.None;
+
+    /// <summary>
+    /// Gets a value indicating whether the route delivers a request's tasks at once, before the webhook answers
+    /// (Alumio's "enable real-time processing"). They are stored first all the same, and a failure goes on to retries.
+    /// </summary>
+    bool RealTime => false;
+
+    /// <summary>Gets the most tasks of this route processed at the same time in one process, or <see langword="null"/> for the processor's limit only.</summary>
+    int? MaxConcurrency => null;
 }

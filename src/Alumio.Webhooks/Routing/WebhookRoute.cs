@@ -14,4 +14,14 @@ public sealed record WebhookRoute(
     string Incoming,
     IReadOnlyList<IEntityTransformer> Transformers,
     string OutgoingName,
-    IOutgoing Outgoing) : IRoute;
+    IOutgoing Outgoing) : IRoute
+{
+    /// <inheritdoc />
+    public RetryPolicy Retry { get; init; } = RetryPolicy.None;
+
+    /// <inheritdoc />
+    public bool RealTime { get; init; }
+
+    /// <inheritdoc />
+    public int? MaxConcurrency { get; init; }
+}

@@ -9,7 +9,7 @@ namespace Alumio.Webhooks.Tasks;
 /// <param name="Route">The name of the route the task follows.</param>
 /// <param name="EntityUtf8">The entity as UTF-8 JSON, as it was split from the request, before any transformer ran.</param>
 /// <param name="Status">Where the task is in its life cycle.</param>
-/// <param name="Attempts">How many times delivery was attempted.</param>
+/// <param name="Attempts">How many times the task was processed: delivered or tried to, or skipped by a transformer.</param>
 /// <param name="LastError">Why the last attempt failed or why the task was skipped; never holds a secret.</param>
 /// <param name="CreatedAt">When the task was stored.</param>
 /// <param name="UpdatedAt">When the task last changed.</param>
@@ -25,6 +25,20 @@ public sealed record WebhookTask(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    /// <summary>
+    /// Gets when the task is next due: for <see cref="WebhookTaskStatus.Retry"/> the time of the next attempt; for a
+    /// leased task (<see cref="WebhookTaskStatus.Processing"/>) the time its lease runs out and it is handed out again.
+    /// <see langword="null"/> for a new task (due at once) and for a task that is done.
+    /// </summary>
+    public DateTimeOffset? DueAt { get; init; }
+
+    /// <summary>
+    /// Gets the lease under which a processor holds the task, set by <see cref="ITaskStore.LeaseAsync"/>. A store only
+    /// accepts the outcome of an attempt from the holder of the current lease, so a processor whose lease ran out (and
+    /// whose task was handed to another) cannot overwrite the newer outcome.
+    /// </summary>
+    public Guid? LeaseId { get; init; }
+
     /// <summary>Gets the entity, parsed from <see cref="EntityUtf8"/> on each call.</summary>
     public JsonElement Entity
     {

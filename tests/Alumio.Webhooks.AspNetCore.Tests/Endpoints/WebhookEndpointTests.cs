@@ -204,16 +204,8 @@ public class WebhookEndpointTests
 
     private sealed class SampleMetadata;
 
-    private sealed class BrokenStore : ITaskStore
+    private sealed class BrokenStore() : DelegatingTaskStore(new InMemoryTaskStore(TimeProvider.System))
     {
-        public ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) => throw new IOException("disk full");
-
-        public ValueTask<IReadOnlyList<WebhookTask>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken) => ValueTask.FromResult<IReadOnlyList<WebhookTask>>([]);
-
-        public ValueTask UpdateAsync(WebhookTask task, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask<WebhookTask?> GetAsync(Guid id, CancellationToken cancellationToken) => ValueTask.FromResult<WebhookTask?>(null);
-
-        public ValueTask<TaskPage> QueryAsync(TaskQuery query, CancellationToken cancellationToken) => ValueTask.FromResult(new TaskPage([], null));
+        public override ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) => throw new IOException("disk full");
     }
 }

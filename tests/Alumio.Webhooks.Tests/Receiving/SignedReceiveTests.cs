@@ -175,6 +175,29 @@ public class SignedReceiveTests
     }
 
     [Test]
+    public async Task A_copy_arriving_while_the_first_is_being_stored_waits_for_it_and_is_a_duplicate()
+    {
+        var store = new BlockingCommitStore(TimeProvider.System);
+        await using var host = StandardHost(services => services.AddSingleton<ITaskStore>(store));
+        const string body = """{"orders":[{"id":1}]}""";
+        var now = host.Time.GetUtcNow().ToUnixTimeSeconds();
+
+        var first = host.Receiver.ReceiveAsync("hook", StandardRequest(body, "msg_1", now), CancellationToken.None).AsTask();
+        await store.CommitStarted.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var during = host.Receiver.ReceiveAsync("hook", StandardRequest(body, "msg_1", now), CancellationToken.None).AsTask();
+        await Task.Delay(100);
+        during.IsCompleted.Should().BeFalse("the copy waits while the first may still commit");
+        store.ReleaseCommit.SetResult();
+        var accepted = await first;
+        var copy = await during.WaitAsync(TimeSpan.FromSeconds(10));
+
+        accepted.Succeeded.Should().BeTrue();
+        copy.Duplicate.Should().BeTrue();
+        copy.RequestId.Should().Be(accepted.RequestId);
+        (await host.AllTasksAsync()).Should().HaveCount(1);
+    }
+
+    [Test]
     public async Task A_webhook_can_answer_every_validator_refusal_with_its_own_status()
     {
         await using var host = TestHost.Create(webhooks => Configure(webhooks, xml: false, webhook => webhook.ValidateGitHub(GitHubSecret).ValidationFailureStatus(404)));
@@ -216,27 +239,46 @@ public class SignedReceiveTests
     private static string XmlShipments(int count) =>
         "<shipments>" + string.Concat(Enumerable.Range(0, count).Select(i => $"<shipment><id>{i}</id></shipment>")) + "</shipments>";
 
-    /// <summary>The in-memory store, whose first commit fails as a database outage would.</summary>
-    private sealed class FailOnceStore(TimeProvider time) : ITaskStore
+    /// <summary>The in-memory store, whose commits wait until the test lets them go.</summary>
+    private sealed class BlockingCommitStore(TimeProvider time) : DelegatingTaskStore(new InMemoryTaskStore(time))
     {
-        private readonly InMemoryTaskStore _inner = new(time);
+        public TaskCompletionSource CommitStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource ReleaseCommit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) =>
+            new Batch(this, await Inner.BeginBatchAsync(cancellationToken));
+
+        private sealed class Batch(BlockingCommitStore store, ITaskBatch inner) : ITaskBatch
+        {
+            public ValueTask AddAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken) => inner.AddAsync(tasks, cancellationToken);
+
+            public ValueTask<IdempotentRequest?> ClaimAsync(IdempotentRequest claim, CancellationToken cancellationToken) => inner.ClaimAsync(claim, cancellationToken);
+
+            public async ValueTask CommitAsync(CancellationToken cancellationToken)
+            {
+                store.CommitStarted.TrySetResult();
+                await store.ReleaseCommit.Task.WaitAsync(cancellationToken);
+                await inner.CommitAsync(cancellationToken);
+            }
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    /// <summary>The in-memory store, whose first commit fails as a database outage would.</summary>
+    private sealed class FailOnceStore(TimeProvider time) : DelegatingTaskStore(new InMemoryTaskStore(time))
+    {
         private int _commits;
 
-        public async ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) =>
-            new Batch(this, await _inner.BeginBatchAsync(cancellationToken));
-
-        public ValueTask<IReadOnlyList<WebhookTask>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-            _inner.LeaseAsync(maxCount, leaseDuration, cancellationToken);
-
-        public ValueTask UpdateAsync(WebhookTask task, CancellationToken cancellationToken) => _inner.UpdateAsync(task, cancellationToken);
-
-        public ValueTask<WebhookTask?> GetAsync(Guid id, CancellationToken cancellationToken) => _inner.GetAsync(id, cancellationToken);
-
-        public ValueTask<TaskPage> QueryAsync(TaskQuery query, CancellationToken cancellationToken) => _inner.QueryAsync(query, cancellationToken);
+        public override async ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) =>
+            new Batch(this, await Inner.BeginBatchAsync(cancellationToken));
 
         private sealed class Batch(FailOnceStore store, ITaskBatch inner) : ITaskBatch
         {
             public ValueTask AddAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken) => inner.AddAsync(tasks, cancellationToken);
+
+            public ValueTask<IdempotentRequest?> ClaimAsync(IdempotentRequest claim, CancellationToken cancellationToken) => inner.ClaimAsync(claim, cancellationToken);
 
             public ValueTask CommitAsync(CancellationToken cancellationToken) =>
                 Interlocked.Increment(ref store._commits) == 1

@@ -45,7 +45,7 @@ public class StreamingReceiveTests
         store.BatchWrites.Should().BeGreaterThan(10, "most items were written before the error was found");
         store.Commits.Should().Be(0);
         (await store.QueryAsync(new TaskQuery(), CancellationToken.None)).Items.Should().BeEmpty();
-        (await store.LeaseAsync(10, TimeSpan.FromMinutes(1), CancellationToken.None)).Should().BeEmpty();
+        (await store.LeaseAsync(new TaskLeaseRequest(10, TimeSpan.FromMinutes(1)), CancellationToken.None)).Should().BeEmpty();
     }
 
     [Test]
@@ -105,25 +105,14 @@ public class StreamingReceiveTests
         "<shipments>" + string.Concat(Enumerable.Range(0, count).Select(i => $"<shipment><id>{i}</id></shipment>")) + "</shipments>";
 
     /// <summary>The in-memory store, counting the writes and commits of batches.</summary>
-    private sealed class CountingStore(TimeProvider time) : ITaskStore
+    private sealed class CountingStore(TimeProvider time) : DelegatingTaskStore(new InMemoryTaskStore(time))
     {
-        private readonly InMemoryTaskStore _inner = new(time);
-
         public int BatchWrites { get; private set; }
 
         public int Commits { get; private set; }
 
-        public async ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) =>
-            new CountingBatch(this, await _inner.BeginBatchAsync(cancellationToken));
-
-        public ValueTask<IReadOnlyList<WebhookTask>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-            _inner.LeaseAsync(maxCount, leaseDuration, cancellationToken);
-
-        public ValueTask UpdateAsync(WebhookTask task, CancellationToken cancellationToken) => _inner.UpdateAsync(task, cancellationToken);
-
-        public ValueTask<WebhookTask?> GetAsync(Guid id, CancellationToken cancellationToken) => _inner.GetAsync(id, cancellationToken);
-
-        public ValueTask<TaskPage> QueryAsync(TaskQuery query, CancellationToken cancellationToken) => _inner.QueryAsync(query, cancellationToken);
+        public override async ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) =>
+            new CountingBatch(this, await Inner.BeginBatchAsync(cancellationToken));
 
         private sealed class CountingBatch(CountingStore store, ITaskBatch inner) : ITaskBatch
         {
@@ -132,6 +121,8 @@ public class StreamingReceiveTests
                 store.BatchWrites++;
                 return inner.AddAsync(tasks, cancellationToken);
             }
+
+            public ValueTask<IdempotentRequest?> ClaimAsync(IdempotentRequest claim, CancellationToken cancellationToken) => inner.ClaimAsync(claim, cancellationToken);
 
             public ValueTask CommitAsync(CancellationToken cancellationToken)
             {

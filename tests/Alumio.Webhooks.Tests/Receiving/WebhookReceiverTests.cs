@@ -151,16 +151,8 @@ public class WebhookReceiverTests
     private static TestRequest Authorized(string body, string method = "POST") =>
         new TestRequest(body, "application/xml", method).WithHeader("X-Alumio-Auth", "VerySecret");
 
-    private sealed class FailingStore : ITaskStore
+    private sealed class FailingStore() : DelegatingTaskStore(new InMemoryTaskStore(TimeProvider.System))
     {
-        public ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) => throw new IOException("disk full");
-
-        public ValueTask<IReadOnlyList<WebhookTask>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask UpdateAsync(WebhookTask task, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask<WebhookTask?> GetAsync(Guid id, CancellationToken cancellationToken) => throw new NotSupportedException();
-
-        public ValueTask<TaskPage> QueryAsync(TaskQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public override ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) => throw new IOException("disk full");
     }
 }
