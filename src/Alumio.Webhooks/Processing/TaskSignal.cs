@@ -2,8 +2,11 @@ using System.Threading.Channels;
 
 namespace Alumio.Webhooks.Processing;
 
-/// <summary>Wakes the processor of this host when new tasks are stored.</summary>
-internal sealed class TaskSignal
+/// <summary>
+/// Wakes the task processor of this host when tasks may be due: the receiver notifies it after each commit, and a store
+/// shared by several hosts (PostgreSQL's <c>LISTEN</c>) notifies it when another host stored tasks.
+/// </summary>
+public sealed class TaskSignal
 {
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -11,10 +14,11 @@ internal sealed class TaskSignal
         SingleReader = true,
     });
 
+    /// <summary>Wakes the processor if it is waiting, or makes its next wait return at once. Cheap and safe to call often.</summary>
     public void Notify() => _channel.Writer.TryWrite(true);
 
     /// <summary>Waits until notified or until the timeout passes.</summary>
-    public async ValueTask WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    internal async ValueTask WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         if (_channel.Reader.TryRead(out _))
         {
