@@ -54,7 +54,9 @@ public static class WebhookEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps the tasks API at <c>{BasePath}/tasks</c>: <c>GET</c> lists tasks with the filters
     /// <c>webhook</c>, <c>route</c>, <c>status</c>, <c>requestId</c>, <c>limit</c> and <c>cursor</c>;
-    /// <c>GET {BasePath}/tasks/{id}</c> returns one. Protect it like any endpoint, for example with
+    /// <c>GET {BasePath}/tasks/{id}</c> returns one with its history of attempts; <c>POST {BasePath}/tasks/{id}/retry</c>
+    /// makes a failed task due again, and <c>POST {BasePath}/tasks/retry</c> every failed task matching the same filters.
+    /// Protect it like any endpoint, for example with
     /// <c>.RequireAuthorization()</c>: task entities hold your business data.
     /// </summary>
     /// <param name="endpoints">The endpoint route builder.</param>
@@ -66,6 +68,8 @@ public static class WebhookEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(basePath + "/tasks");
         group.MapGet(string.Empty, TaskEndpoints.ListAsync).WithDisplayName("Alumio tasks: list");
         group.MapGet("{id}", TaskEndpoints.GetAsync).WithDisplayName("Alumio tasks: get");
+        group.MapPost("retry", TaskEndpoints.RetryManyAsync).WithDisplayName("Alumio tasks: retry failed");
+        group.MapPost("{id}/retry", TaskEndpoints.RetryOneAsync).WithDisplayName("Alumio tasks: retry one");
         return group;
     }
 

@@ -6,7 +6,7 @@ namespace Alumio.Webhooks.AspNetCore.Tasks;
 /// <summary>Writes tasks in the JSON shape of the tasks API.</summary>
 internal static class TaskJson
 {
-    public static void Write(Utf8JsonWriter writer, WebhookTask task)
+    public static void Write(Utf8JsonWriter writer, WebhookTask task, IReadOnlyList<TaskAttempt>? history = null)
     {
         writer.WriteStartObject();
         writer.WriteString("id", task.Id);
@@ -16,8 +16,31 @@ internal static class TaskJson
         writer.WriteString("status", task.Status.ToString());
         writer.WriteNumber("attempts", task.Attempts);
         writer.WriteString("lastError", task.LastError);
+        if (task.DueAt is { } due)
+        {
+            // For a retry, when the next attempt is due; for a task being processed, when its lease runs out.
+            writer.WriteString(task.Status == WebhookTaskStatus.Retry ? "nextAttemptAt" : "leaseExpiresAt", due);
+        }
+
         writer.WriteString("createdAt", task.CreatedAt);
         writer.WriteString("updatedAt", task.UpdatedAt);
+        if (history is not null)
+        {
+            writer.WriteStartArray("history");
+            foreach (var attempt in history)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("attempt", attempt.Number);
+                writer.WriteString("startedAt", attempt.StartedAt);
+                writer.WriteString("finishedAt", attempt.FinishedAt);
+                writer.WriteString("outcome", attempt.Outcome.ToString());
+                writer.WriteString("error", attempt.Error);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+        }
+
         writer.WritePropertyName("entity");
         // Entities are checked when they are stored, and may nest deeper than the writer's default checks allow.
         writer.WriteRawValue(task.EntityUtf8.Span, skipInputValidation: true);

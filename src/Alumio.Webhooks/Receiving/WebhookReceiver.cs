@@ -156,6 +156,7 @@ public sealed class WebhookReceiver
                 {
                     if (idempotency?.Pattern is { } pattern)
                     {
+                        body.Position = 0;
                         key = await ReadKeyAsync(_model.Incoming[webhook.Incoming[0]], body, request.ContentType, pattern, cancellationToken).ConfigureAwait(false);
                     }
 

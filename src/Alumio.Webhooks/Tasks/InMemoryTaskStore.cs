@@ -267,7 +267,8 @@ public sealed class InMemoryTaskStore : ITaskStore
         (query.Webhook is null || string.Equals(task.Webhook, query.Webhook, StringComparison.OrdinalIgnoreCase))
         && (query.Route is null || string.Equals(task.Route, query.Route, StringComparison.OrdinalIgnoreCase))
         && (query.Status is null || task.Status == query.Status)
-        && (query.RequestId is null || task.RequestId == query.RequestId);
+        && (query.RequestId is null || task.RequestId == query.RequestId)
+        && (query.Id is null || task.Id == query.Id);
 
     private bool IsCurrentLease(WebhookTask task, out WebhookTask stored) =>
         _tasks.TryGetValue(task.Id, out stored!) && stored.Status == WebhookTaskStatus.Processing && task.LeaseId is not null && stored.LeaseId == task.LeaseId;

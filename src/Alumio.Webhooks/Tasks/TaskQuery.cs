@@ -18,6 +18,9 @@ public sealed record TaskQuery
     /// <summary>Gets the request id to match.</summary>
     public string? RequestId { get; init; }
 
+    /// <summary>Gets the one task id to match, such as for retrying a single task.</summary>
+    public Guid? Id { get; init; }
+
     /// <summary>Gets the page size.</summary>
     /// <value>Defaults to 50; between 1 and <see cref="MaxLimit"/>.</value>
     public int Limit { get; init; } = 50;
