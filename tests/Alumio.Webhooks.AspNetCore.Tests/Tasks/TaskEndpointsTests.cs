@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Alumio.Webhooks.AspNetCore.Tests.Support;
+using Alumio.Webhooks.Outgoing;
 using Alumio.Webhooks.Processing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -76,7 +77,8 @@ public class TaskEndpointsTests
         var task = await GetJsonAsync($"/api/v1/tasks/{id}");
 
         task.GetProperty("id").GetString().Should().Be(id);
-        task.EnumerateObject().Select(p => p.Name).Should().Equal(TaskKeys);
+        task.EnumerateObject().Select(p => p.Name).Should().Equal([.. TaskKeys[..^1], "history", "entity"]);
+        task.GetProperty("history").GetArrayLength().Should().Be(0);
     }
 
     [TestCase("/api/v1/tasks/not-a-guid")]
@@ -102,6 +104,81 @@ public class TaskEndpointsTests
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.JsonAsync()).GetProperty("detail").GetString().Should().Contain(expected);
+    }
+
+    [Test]
+    public async Task A_failed_task_shows_its_history_and_is_retried_by_id_then_delivered()
+    {
+        var calls = 0;
+        await using var app = await WebhookApp.StartAsync(webhooks => webhooks
+            .AddIncoming("in", incoming => incoming.ParseJson().PatternToItems("*"))
+            .AddWebhook("hook", webhook => webhook.Incoming("in"))
+            .AddOutgoing("erp", outgoing => outgoing.Deliver((_, _, _) => ValueTask.FromResult(++calls == 1
+                ? OutgoingResult.PermanentFailure("answered 400 Bad Request: unknown order", 400)
+                : OutgoingResult.Success(200))))
+            .AddRoute("erp", route => route.From("in").To("erp")));
+        using (var sent = await app.Client.SendAsync(Requests.Webhook("/api/v1/webhook/hook", """[{"id":1}]""", token: null, mediaType: "application/json")))
+        {
+            sent.EnsureSuccessStatusCode();
+        }
+
+        var processor = app.App.Services.GetRequiredService<WebhookTaskProcessor>();
+        await processor.ProcessAllDueAsync(CancellationToken.None);
+        var id = (await GetJsonAsync(app, "/api/v1/tasks?status=Failed")).GetProperty("items")[0].GetProperty("id").GetString();
+        var failed = await GetJsonAsync(app, $"/api/v1/tasks/{id}");
+        using var retry = await app.Client.PostAsync($"/api/v1/tasks/{id}/retry", null);
+        var retried = await retry.JsonAsync();
+        using var again = await app.Client.PostAsync($"/api/v1/tasks/{id}/retry", null);
+        await processor.ProcessAllDueAsync(CancellationToken.None);
+        var done = await GetJsonAsync(app, $"/api/v1/tasks/{id}");
+
+        var attempt = failed.GetProperty("history").EnumerateArray().Single();
+        attempt.GetProperty("attempt").GetInt32().Should().Be(1);
+        attempt.GetProperty("outcome").GetString().Should().Be("Failed");
+        attempt.GetProperty("error").GetString().Should().Be("Outgoing 'erp': answered 400 Bad Request: unknown order");
+        retry.StatusCode.Should().Be(HttpStatusCode.OK);
+        retried.GetProperty("status").GetString().Should().Be("Retry");
+        retried.TryGetProperty("nextAttemptAt", out _).Should().BeTrue();
+        again.StatusCode.Should().Be(HttpStatusCode.Conflict, "only a failed task can be retried");
+        (await again.JsonAsync()).GetProperty("detail").GetString().Should().Contain("is Retry");
+        done.GetProperty("status").GetString().Should().Be("Finished");
+        done.GetProperty("attempts").GetInt32().Should().Be(2);
+        done.GetProperty("history").EnumerateArray().Select(a => a.GetProperty("outcome").GetString()).Should().Equal("Failed", "Finished");
+    }
+
+    [Test]
+    public async Task Failed_tasks_are_retried_in_bulk_by_filter()
+    {
+        await using var app = await WebhookApp.StartAsync(webhooks => webhooks
+            .AddIncoming("in", incoming => incoming.ParseJson().PatternToItems("*"))
+            .AddWebhook("hook", webhook => webhook.Incoming("in"))
+            .AddOutgoing("down", outgoing => outgoing.Deliver((_, _, _) => ValueTask.FromResult(OutgoingResult.PermanentFailure("answered 404", 404))))
+            .AddRoute("erp", route => route.From("in").To("down"))
+            .AddRoute("shop", route => route.From("in").To("down")));
+        using (var sent = await app.Client.SendAsync(Requests.Webhook("/api/v1/webhook/hook", "[1,2,3]", token: null, mediaType: "application/json")))
+        {
+            sent.EnsureSuccessStatusCode();
+        }
+
+        await app.App.Services.GetRequiredService<WebhookTaskProcessor>().ProcessAllDueAsync(CancellationToken.None);
+        using var erp = await app.Client.PostAsync("/api/v1/tasks/retry?status=Failed&route=erp", null);
+        using var none = await app.Client.PostAsync("/api/v1/tasks/retry?route=erp", null);
+        using var wrongStatus = await app.Client.PostAsync("/api/v1/tasks/retry?status=Finished", null);
+        using var unknown = await app.Client.PostAsync("/api/v1/tasks/0192f0c4-0000-7000-8000-000000000000/retry", null);
+
+        (await erp.JsonAsync()).GetProperty("retried").GetInt32().Should().Be(3);
+        (await none.JsonAsync()).GetProperty("retried").GetInt32().Should().Be(0);
+        wrongStatus.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        unknown.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await GetJsonAsync(app, "/api/v1/tasks?status=Retry")).GetProperty("items").EnumerateArray().Should().OnlyContain(t => t.GetProperty("route").GetString() == "erp").And.HaveCount(3);
+        (await GetJsonAsync(app, "/api/v1/tasks?status=Failed&route=shop")).GetProperty("items").GetArrayLength().Should().Be(3);
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(WebhookApp app, string path)
+    {
+        using var response = await app.Client.GetAsync(path);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        return await response.JsonAsync();
     }
 
     private async Task<JsonElement> GetJsonAsync(string path)

@@ -269,6 +269,73 @@ public class ConfigurationTests
             "BasePath must start with '/'; it is 'api'.");
     }
 
+    [Test]
+    public void Delivery_and_idempotency_keys_of_the_contract_build_the_same_model_as_code()
+    {
+        const string json = """
+            { "Alumio": {
+                "Webhooks": { "github": { "Incoming": "in", "IdempotencyKey": "header:X-GitHub-Delivery", "IdempotencyWindow": "2.00:00:00" },
+                              "orders": { "Incoming": "in", "IdempotencyKey": "pattern:order.id" } },
+                "Incoming": { "in": { "Parser": "json" } },
+                "Outgoing": { "erp": { "Prototype": "http", "Url": "http://erp.local/orders" } },
+                "Routes": { "erp": { "Incoming": "in", "Outgoing": "erp", "Retry": { "MaxRetries": 10, "MaxInterval": "06:00:00" }, "RealTime": true, "MaxConcurrency": 4 },
+                            "plain": { "Incoming": "in", "Outgoing": "erp", "Retry": { "MaxRetries": 3 } } } } }
+            """;
+        var fromConfiguration = BuildModel(json);
+        var fromCode = BuildModel(webhooks => webhooks
+            .AddIncoming("in", incoming => incoming.ParseJson())
+            .AddWebhook("github", webhook => webhook.Incoming("in").IdempotencyKey("header:X-GitHub-Delivery", TimeSpan.FromDays(2)))
+            .AddWebhook("orders", webhook => webhook.Incoming("in").IdempotencyKey("pattern:order.id"))
+            .AddOutgoing("erp", o => o.Http(HttpMethod.Post, "http://erp.local/orders"))
+            .AddRoute("erp", r => r.From("in").To("erp").Retry(10, TimeSpan.FromHours(6)).RealTime().MaxConcurrency(4))
+            .AddRoute("plain", r => r.From("in").To("erp").Retry(3)));
+
+        foreach (var model in new[] { fromConfiguration, fromCode })
+        {
+            model.Webhooks["github"].IdempotencyKey!.Header.Should().Be("X-GitHub-Delivery");
+            model.Webhooks["github"].IdempotencyKey!.Window.Should().Be(TimeSpan.FromDays(2));
+            model.Webhooks["orders"].IdempotencyKey!.Pattern!.Text.Should().Be("order.id");
+            model.Webhooks["orders"].IdempotencyKey!.Window.Should().Be(TimeSpan.FromDays(1));
+            var erp = model.Routes["erp"];
+            erp.Retry.MaxRetries.Should().Be(10);
+            erp.Retry.MaxInterval.Should().Be(TimeSpan.FromHours(6));
+            erp.RealTime.Should().BeTrue();
+            erp.MaxConcurrency.Should().Be(4);
+            var plain = model.Routes["plain"];
+            plain.Retry.MaxRetries.Should().Be(3);
+            plain.RealTime.Should().BeFalse();
+            plain.MaxConcurrency.Should().BeNull();
+        }
+    }
+
+    [Test]
+    public void Bad_delivery_and_idempotency_keys_are_listed_together()
+    {
+        const string json = """
+            { "Alumio": {
+                "Webhooks": { "a": { "Incoming": "in", "IdempotencyKey": "cookie:x" },
+                              "b": { "Incoming": "in", "IdempotencyWindow": "1.00:00:00" },
+                              "c": { "Incoming": "in", "IdempotencyKey": "header:Idempotency-Key", "IdempotencyWindow": "31.00:00:00" } },
+                "Incoming": { "in": { "Parser": "json" } },
+                "Outgoing": { "erp": { "Prototype": "http", "Url": "http://erp.local/orders" } },
+                "Routes": { "r": { "Incoming": "in", "Outgoing": "erp", "Retry": { "MaxRetries": 11, "MaxInterval": "07:00:00", "Backoff": "x" }, "RealTime": "yes", "MaxConcurrency": 0 },
+                            "s": { "Incoming": "in", "Outgoing": "erp", "Retry": { "MaxInterval": "00:10:00" } } } } }
+            """;
+
+        var act = () => BuildModel(json);
+
+        act.Should().Throw<AlumioConfigurationException>().Which.Errors.Should().BeEquivalentTo(
+            "Alumio:Webhooks:a:IdempotencyKey 'cookie:x' is neither header:<name> nor pattern:<path>, such as header:Idempotency-Key or pattern:order.id.",
+            "Alumio:Webhooks:b:IdempotencyWindow is set without an IdempotencyKey.",
+            "Alumio:Webhooks:c:IdempotencyWindow '31.00:00:00' must be a duration from 00:00:01 to 30.00:00:00, such as 1.00:00:00.",
+            "Alumio:Routes:r:Retry:Backoff is not a setting of a route's Retry; expected MaxRetries, MaxInterval.",
+            "Alumio:Routes:r:Retry:MaxRetries '11' must be a whole number from 0 to 10.",
+            "Alumio:Routes:r:Retry:MaxInterval '07:00:00' must be a duration from 00:00:01 to 06:00:00.",
+            "Alumio:Routes:r:RealTime 'yes' must be true or false.",
+            "Alumio:Routes:r:MaxConcurrency '0' must be a whole number from 1 to 1024.",
+            "Alumio:Routes:s:Retry:MaxRetries is required, from 0 to 10.");
+    }
+
     private static WebhookModel BuildModel(string json, Action<AlumioWebhooksBuilder>? configure = null) =>
         BuildModel(webhooks =>
         {
