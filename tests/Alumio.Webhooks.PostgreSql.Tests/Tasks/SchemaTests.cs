@@ -11,7 +11,10 @@ public class SchemaTests
     [TearDown]
     public async Task DropSchemas()
     {
-        foreach (var schema in _schemas)
+        // One fixture instance serves every test, so the list is emptied for the next one.
+        var schemas = _schemas.ToList();
+        _schemas.Clear();
+        foreach (var schema in schemas)
         {
             await TestDatabase.DropSchemaAsync(schema);
         }
