@@ -60,8 +60,10 @@ public class NotificationTests
         await worker.StartAsync();
         await receiver.StartAsync();
 
-        // The worker's processor has looked once and now waits up to its poll interval, an hour: only a notification wakes it.
-        await Task.Delay(1500);
+        // Once listening, the worker's processor looks once and then waits up to its poll interval, an hour: only a
+        // notification wakes it sooner.
+        await Eventually.Async(async () => await ListenerAsync("alumio-worker-" + _schema) is not null, "the worker listens");
+        await Task.Delay(500);
         worker.Delivered.Should().BeEmpty();
         var received = await receiver.Receiver.ReceiveAsync("hook", new JsonRequest("""{"orderId":"7"}"""), CancellationToken.None);
         received.Succeeded.Should().BeTrue();
@@ -80,7 +82,8 @@ public class NotificationTests
         await using var receiver = AppInstance.Create(_schema, "alumio-receiver-" + _schema, process: false);
         await worker.StartAsync();
         await receiver.StartAsync();
-        var first = await ListenerAsync(application);
+        int? first = null;
+        await Eventually.Async(async () => (first = await ListenerAsync(application)) is not null, "the worker listens");
 
         await TestDatabase.ExecuteAsync($"SELECT pg_terminate_backend({first})");
         int? second = null;
