@@ -526,6 +526,12 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
             command.Parameters.Add(Parameter("request", NpgsqlDbType.Text, requestId));
         }
 
+        if (query.Id is { } id)
+        {
+            filters.Append(" AND id = @id");
+            command.Parameters.Add(Parameter("id", NpgsqlDbType.Uuid, id));
+        }
+
         return filters;
     }
 
