@@ -1,7 +1,7 @@
 using Alumio.Webhooks.Outgoing;
 
 // A host for load runs and crash tests, started as its own process:
-//   --store memory|sqlite|postgres  --connection "<connection string>"
+//   --store memory|sqlite|postgres  --connection "<connection string>"  --schema <postgres schema>
 //   --sink http://127.0.0.1:port/base   (routes deliver to {sink}/erp and {sink}/shop; without it, deliveries succeed at once in process)
 //   --processor true|false  --retries N  --urls http://127.0.0.1:port
 // Endpoints: POST /bare reads the body and answers 200 (the baseline), POST /api/v1/webhook/load (JSON, header
@@ -35,6 +35,9 @@ var webhooks = builder.Services.AddAlumioWebhooks(alumio => alumio
 switch (settings["store"] ?? "memory")
 {
     case "memory":
+        break;
+    case "postgres":
+        webhooks.UsePostgreSqlTaskStore(settings["connection"] ?? throw new InvalidOperationException("--connection is required."), options => options.Schema = settings["schema"] ?? "alumio");
         break;
     default:
         throw new InvalidOperationException($"Unknown --store '{settings["store"]}'; use memory, sqlite or postgres.");
