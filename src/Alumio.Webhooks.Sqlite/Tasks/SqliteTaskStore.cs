@@ -1,0 +1,803 @@
+using System.Text;
+using Alumio.Webhooks.Sqlite.Diagnostics;
+using Alumio.Webhooks.Tasks;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Alumio.Webhooks.Sqlite;
+
+/// <summary>
+/// Keeps tasks in one SQLite database file: the durable default for a single application instance. Once
+/// <see cref="ITaskBatch.CommitAsync"/> returns, the batch is on disk (WAL journal, <c>synchronous=FULL</c>) and
+/// survives a crash or power cut.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Every write goes through one connection owned by one writer thread, which commits whatever work is waiting in one
+/// transaction (group commit): many concurrent requests share one disk sync. Reads use pooled connections of their
+/// own and never wait for the writer.
+/// </para>
+/// <para>
+/// The tasks of a batch are written ahead as they are added, marked as staged (invisible to every read), and made
+/// visible by the commit, so a request of a million items does not hold them in memory. The staged rows of an
+/// abandoned batch are deleted in the background, and those left by a crash at the next start.
+/// </para>
+/// <para>
+/// A database file belongs to one store at a time: a second store on the same file, in this process or another,
+/// fails to open.
+/// </para>
+/// </remarks>
+public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
+{
+    private const int DeleteChunk = 10_000;
+    private const int PruneChunk = 2_000;
+
+    private const string InsertStaged =
+        """
+        INSERT INTO tasks (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, batch)
+        VALUES ($id, $request, $webhook, $route, $entity, $status, $attempts, $error, $created, $updated, $due, $lease, $batch);
+        """;
+
+    private const string CommitStaged = "UPDATE tasks SET batch = NULL WHERE batch = $batch;";
+
+    private const string UpsertClaim =
+        """
+        INSERT INTO claims (webhook, key, request_id, items, tasks, expires_at) VALUES ($webhook, $key, $request, $items, $tasks, $expires)
+        ON CONFLICT (webhook, key) DO UPDATE SET
+            request_id = excluded.request_id, items = excluded.items, tasks = excluded.tasks, expires_at = excluded.expires_at
+        WHERE claims.expires_at <= $now;
+        """;
+
+    private const string DeleteStagedChunk = "DELETE FROM tasks WHERE rowid IN (SELECT rowid FROM tasks WHERE batch = $batch LIMIT $limit);";
+
+    private const string LeaseFilter =
+        """
+        FROM tasks
+        WHERE batch IS NULL AND due_at <= $now
+          AND route NOT IN (SELECT value FROM json_each($excluded))
+          AND ($routes IS NULL OR route IN (SELECT value FROM json_each($routes)))
+        """;
+
+    private const string SelectDue = $"SELECT rowid, {SqliteValues.TaskColumns} {LeaseFilter} ORDER BY due_at, id LIMIT $max;";
+
+    private const string SelectDueOfRequest = $"SELECT rowid, {SqliteValues.TaskColumns} {LeaseFilter} AND request_id = $request ORDER BY due_at, id LIMIT $max;";
+
+    private const string LeaseRow = "UPDATE tasks SET status = 1, lease_id = $lease, due_at = $due, updated_at = $now WHERE rowid = $rowid;";
+
+    private const string CompleteLeased =
+        """
+        UPDATE tasks SET status = $status, attempts = $attempts, last_error = $error, due_at = $due, lease_id = NULL, updated_at = $now
+        WHERE id = $id AND batch IS NULL AND status = 1 AND lease_id = $lease;
+        """;
+
+    private const string InsertAttempt =
+        """
+        INSERT INTO attempts (task_id, number, started_at, finished_at, outcome, error)
+        VALUES ($id, $number, $started, $finished, $outcome, $error);
+        """;
+
+    private const string ReleaseLeased =
+        """
+        UPDATE tasks SET
+            status = CASE WHEN attempts = 0 THEN 0 ELSE 5 END,
+            due_at = CASE WHEN attempts = 0 THEN created_at ELSE $now END,
+            lease_id = NULL, updated_at = $now
+        WHERE id = $id AND batch IS NULL AND status = 1 AND lease_id = $lease;
+        """;
+
+    private const string SelectPrunable = "SELECT rowid, id FROM tasks WHERE status IN (2, 4) AND updated_at < $cut LIMIT $limit;";
+
+    private readonly Lock _claimGate = new();
+    private readonly Dictionary<(string Webhook, string Key), ClaimReservation> _reservations = [];
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly string _path;
+    private readonly string _readConnectionString;
+    private readonly FileStream _ownership;
+    private readonly SqliteWriter _writer;
+    private int _disposed;
+
+    /// <summary>Initializes a new instance of the <see cref="SqliteTaskStore"/> class: opens the database file, creates or migrates its schema, deletes what a crash left staged, and starts the writer.</summary>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string naming a file, such as <c>Data Source=alumio-tasks.db</c>; a relative path is relative to the working directory.</param>
+    /// <param name="options">The store's settings.</param>
+    /// <param name="timeProvider">The clock used for leases, retries, idempotency windows and every stored time.</param>
+    /// <param name="logger">Where the store logs, or <see langword="null"/> for nowhere.</param>
+    /// <exception cref="ArgumentException">The connection string is invalid, or names an in-memory database.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// The file is used by another store, or its schema is missing, newer, or older while <see cref="SqliteTaskStoreOptions.CreateSchema"/> is <see langword="false"/>.
+    /// </exception>
+    public SqliteTaskStore(string connectionString, SqliteTaskStoreOptions options, TimeProvider timeProvider, ILogger<SqliteTaskStore>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        options.Validate();
+        _timeProvider = timeProvider;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+
+        var builder = ParseConnectionString(connectionString);
+        _path = Path.GetFullPath(builder.DataSource);
+        if (!options.CreateSchema && !File.Exists(_path))
+        {
+            throw new InvalidOperationException($"The SQLite task store database '{_path}' does not exist, and CreateSchema is false.");
+        }
+
+        builder.DataSource = _path;
+        builder.DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
+        builder.Mode = options.CreateSchema ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite;
+        builder.Pooling = true;
+        _readConnectionString = builder.ConnectionString;
+        builder.Pooling = false;
+        var writeConnectionString = builder.ConnectionString;
+
+        _ownership = TakeOwnership(_path);
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = new SqliteConnection(writeConnectionString);
+            connection.Open();
+            Configure(connection, options.BusyTimeout);
+            var (from, to) = SqliteSchema.Apply(connection, SqliteSchema.Migrations, options.CreateSchema, timeProvider.GetUtcNow(), _path);
+            if (from != to)
+            {
+                Log.SchemaMigrated(_logger, _path, from, to);
+            }
+
+            DeleteAllStaged(connection);
+            _writer = new SqliteWriter(connection, _path, _logger);
+            Log.StoreOpened(_logger, _path, to);
+        }
+        catch
+        {
+            connection?.Dispose();
+            _ownership.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Gets how many transactions the writer committed; fewer than the writes when group commit combined them.</summary>
+    internal long Transactions => _writer.Transactions;
+
+    /// <summary>Gets the writer, for tests that pause it.</summary>
+    internal SqliteWriter Writer => _writer;
+
+    /// <inheritdoc />
+    public ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfDisposed();
+        return ValueTask.FromResult<ITaskBatch>(new SqliteTaskBatch(this, Random.Shared.NextInt64(1, long.MaxValue)));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<WebhookTask>> LeaseAsync(TaskLeaseRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _timeProvider.GetUtcNow();
+        var excluded = SqliteValues.ToJsonArray(request.ExcludedRoutes);
+        var routes = request.Routes is null ? null : SqliteValues.ToJsonArray(request.Routes);
+
+        // A lease needs no disk sync of its own: lost in a crash, the task is just handed out again, as after any lease.
+        return await _writer.Enqueue(durable: false, request.MaxCount, writer =>
+        {
+            var select = writer.Command(request.RequestId is null ? SelectDue : SelectDueOfRequest);
+            select.Set("$now", SqliteValues.ToTicks(now));
+            select.Set("$excluded", excluded);
+            select.Set("$routes", routes);
+            select.Set("$max", request.MaxCount);
+            if (request.RequestId is not null)
+            {
+                select.Set("$request", request.RequestId);
+            }
+
+            var chosen = new List<(long RowId, WebhookTask Task)>();
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    chosen.Add((reader.GetInt64(0), SqliteValues.ReadTask(reader, first: 1)));
+                }
+            }
+
+            var leased = new List<WebhookTask>(chosen.Count);
+            var update = writer.Command(LeaseRow);
+            foreach (var (rowId, task) in chosen)
+            {
+                var lease = task with { Status = WebhookTaskStatus.Processing, LeaseId = Guid.NewGuid(), DueAt = now + request.Duration, UpdatedAt = now };
+                update.Set("$lease", SqliteValues.ToBlob(lease.LeaseId!.Value));
+                update.Set("$due", SqliteValues.ToTicks(lease.DueAt!.Value));
+                update.Set("$now", SqliteValues.ToTicks(now));
+                update.Set("$rowid", rowId);
+                update.ExecuteNonQuery();
+                leased.Add(lease);
+            }
+
+            return (IReadOnlyList<WebhookTask>)leased;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (task.Status is WebhookTaskStatus.New or WebhookTaskStatus.Processing || (task.Status == WebhookTaskStatus.Retry && task.DueAt is null))
+        {
+            throw new ArgumentException("An outcome is Finished, Skipped, Failed, or Retry with a due time.", nameof(task));
+        }
+
+        if (task.LeaseId is not { } leaseId)
+        {
+            return false;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        return await _writer.Enqueue(durable: true, 2, writer =>
+        {
+            var update = writer.Command(CompleteLeased);
+            update.Set("$status", (int)task.Status);
+            update.Set("$attempts", task.Attempts);
+            update.Set("$error", task.LastError);
+            update.Set("$due", task.Status == WebhookTaskStatus.Retry ? SqliteValues.ToTicks(task.DueAt) : DBNull.Value);
+            update.Set("$now", SqliteValues.ToTicks(now));
+            update.Set("$id", SqliteValues.ToBlob(task.Id));
+            update.Set("$lease", SqliteValues.ToBlob(leaseId));
+            if (update.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+
+            if (attempt is not null)
+            {
+                var insert = writer.Command(InsertAttempt);
+                insert.Set("$id", SqliteValues.ToBlob(task.Id));
+                insert.Set("$number", attempt.Number);
+                insert.Set("$started", SqliteValues.ToTicks(attempt.StartedAt));
+                insert.Set("$finished", SqliteValues.ToTicks(attempt.FinishedAt));
+                insert.Set("$outcome", (int)attempt.Outcome);
+                insert.Set("$error", attempt.Error);
+                insert.ExecuteNonQuery();
+            }
+
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask ReleaseAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        cancellationToken.ThrowIfCancellationRequested();
+        var leases = tasks.Where(task => task.LeaseId is not null).Select(task => (task.Id, LeaseId: task.LeaseId!.Value)).ToList();
+        if (leases.Count == 0)
+        {
+            return;
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        await _writer.Enqueue(durable: false, leases.Count, writer =>
+        {
+            var update = writer.Command(ReleaseLeased);
+            foreach (var (id, leaseId) in leases)
+            {
+                update.Set("$now", SqliteValues.ToTicks(now));
+                update.Set("$id", SqliteValues.ToBlob(id));
+                update.Set("$lease", SqliteValues.ToBlob(leaseId));
+                update.ExecuteNonQuery();
+            }
+
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<WebhookTask?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {SqliteValues.TaskColumns} FROM tasks WHERE id = $id AND batch IS NULL;";
+        command.Set("$id", SqliteValues.ToBlob(id));
+        using var reader = command.ExecuteReader();
+        return ValueTask.FromResult(reader.Read() ? SqliteValues.ReadTask(reader) : null);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IReadOnlyList<TaskAttempt>> GetAttemptsAsync(Guid id, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT number, started_at, finished_at, outcome, error FROM attempts WHERE task_id = $id ORDER BY rowid;";
+        command.Set("$id", SqliteValues.ToBlob(id));
+        using var reader = command.ExecuteReader();
+        var attempts = new List<TaskAttempt>();
+        while (reader.Read())
+        {
+            attempts.Add(new TaskAttempt(
+                reader.GetInt32(0),
+                SqliteValues.FromTicks(reader.GetInt64(1)),
+                SqliteValues.FromTicks(reader.GetInt64(2)),
+                (WebhookTaskStatus)reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<TaskAttempt>>(attempts);
+    }
+
+    /// <inheritdoc />
+    public ValueTask<TaskPage> QueryAsync(TaskQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentOutOfRangeException.ThrowIfLessThan(query.Limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(query.Limit, TaskQuery.MaxLimit);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        var sql = new StringBuilder($"SELECT {SqliteValues.TaskColumns} FROM tasks WHERE batch IS NULL");
+        AppendFilter(command, sql, query);
+        if (query.After is { } after)
+        {
+            sql.Append(" AND id > $after");
+            command.Set("$after", SqliteValues.ToBlob(after));
+        }
+
+        sql.Append(" ORDER BY id LIMIT $limit;");
+        command.Set("$limit", query.Limit + 1);
+        command.CommandText = sql.ToString();
+
+        var items = new List<WebhookTask>(Math.Min(query.Limit, 64));
+        var hasMore = false;
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (items.Count == query.Limit)
+                {
+                    hasMore = true;
+                    break;
+                }
+
+                items.Add(SqliteValues.ReadTask(reader));
+            }
+        }
+
+        return ValueTask.FromResult(new TaskPage(items, hasMore ? items[^1].Id : null));
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> RetryAsync(TaskQuery filter, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _timeProvider.GetUtcNow();
+        return await _writer.Enqueue(durable: true, 1, writer =>
+        {
+            var sql = new StringBuilder("UPDATE tasks SET status = 5, due_at = $now, updated_at = $now WHERE batch IS NULL AND status = 3");
+            var command = writer.Command(FilterSql(sql, filter with { Status = null }));
+            command.Set("$now", SqliteValues.ToTicks(now));
+            SetFilter(command, filter with { Status = null });
+            return command.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask<int> PruneAsync(DateTimeOffset updatedBefore, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var now = _timeProvider.GetUtcNow();
+        var pruned = 0;
+        int chunk;
+
+        // In chunks, so the writer commits other work in between instead of waiting for one long delete.
+        do
+        {
+            chunk = await _writer.Enqueue(durable: true, PruneChunk, writer =>
+            {
+                var select = writer.Command(SelectPrunable);
+                select.Set("$cut", SqliteValues.ToTicks(updatedBefore));
+                select.Set("$limit", PruneChunk);
+                var done = new List<(long RowId, byte[] Id)>();
+                using (var reader = select.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        done.Add((reader.GetInt64(0), SqliteValues.ReadBytes(reader, 1)));
+                    }
+                }
+
+                var deleteAttempts = writer.Command("DELETE FROM attempts WHERE task_id = $id;");
+                var deleteTask = writer.Command("DELETE FROM tasks WHERE rowid = $rowid;");
+                foreach (var (rowId, id) in done)
+                {
+                    deleteAttempts.Set("$id", id);
+                    deleteAttempts.ExecuteNonQuery();
+                    deleteTask.Set("$rowid", rowId);
+                    deleteTask.ExecuteNonQuery();
+                }
+
+                return done.Count;
+            }, cancellationToken).ConfigureAwait(false);
+            pruned += chunk;
+        }
+        while (chunk == PruneChunk);
+
+        await _writer.Enqueue(durable: true, 1, writer =>
+        {
+            var delete = writer.Command("DELETE FROM claims WHERE expires_at <= $now;");
+            delete.Set("$now", SqliteValues.ToTicks(now));
+            return delete.ExecuteNonQuery();
+        }, cancellationToken).ConfigureAwait(false);
+        return pruned;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<IdempotentRequest?> FindRequestAsync(string webhook, string key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(webhook);
+        ArgumentNullException.ThrowIfNull(key);
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(FindCommittedClaim(webhook, key, _timeProvider.GetUtcNow()));
+    }
+
+    /// <summary>Lets the writer finish the work queued so far, closes the database, and gives the file free for another store.</summary>
+    /// <returns>A task that completes when the store is closed.</returns>
+    /// <remarks>Batches still open are left as a crash leaves them: staged and invisible, deleted when the file is opened again.</remarks>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _writer.StopAsync().ConfigureAwait(false);
+        using (var connection = new SqliteConnection(_readConnectionString))
+        {
+            SqliteConnection.ClearPool(connection);
+        }
+
+        await _ownership.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the store, as <see cref="DisposeAsync"/> does, blocking until it is closed.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Writes tasks ahead as staged rows of a batch.</summary>
+    internal async ValueTask<int> StageAsync(long batch, IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken) =>
+        await _writer.Enqueue(durable: false, tasks.Count, writer =>
+        {
+            var insert = writer.Command(InsertStaged);
+            foreach (var task in tasks)
+            {
+                ArgumentNullException.ThrowIfNull(task, nameof(tasks));
+                insert.Set("$id", SqliteValues.ToBlob(task.Id));
+                insert.Set("$request", task.RequestId);
+                insert.Set("$webhook", task.Webhook);
+                insert.Set("$route", task.Route);
+                insert.Set("$entity", SqliteValues.ToArray(task.EntityUtf8));
+                insert.Set("$status", (int)task.Status);
+                insert.Set("$attempts", task.Attempts);
+                insert.Set("$error", task.LastError);
+                insert.Set("$created", SqliteValues.ToTicks(task.CreatedAt));
+                insert.Set("$updated", SqliteValues.ToTicks(task.UpdatedAt));
+                insert.Set("$due", IsDone(task.Status) ? DBNull.Value : SqliteValues.ToTicks(task.DueAt ?? task.CreatedAt));
+                insert.Set("$lease", SqliteValues.ToBlob(task.LeaseId));
+                insert.Set("$batch", batch);
+                try
+                {
+                    insert.ExecuteNonQuery();
+                }
+                catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
+                {
+                    throw new InvalidOperationException($"A task with id {task.Id} is already stored.", exception);
+                }
+            }
+
+            return tasks.Count;
+        }, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Makes a batch's staged rows visible and its claims held, in one durable transaction.</summary>
+    internal async ValueTask CommitAsync(long batch, int staged, IReadOnlyList<ClaimReservation> claims, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        var now = _timeProvider.GetUtcNow();
+        var requests = claims.Select(claim => claim.Request).ToList();
+        await _writer.Enqueue(durable: true, staged + requests.Count, writer =>
+        {
+            if (staged > 0)
+            {
+                var commit = writer.Command(CommitStaged);
+                commit.Set("$batch", batch);
+                var committed = commit.ExecuteNonQuery();
+                if (committed != staged)
+                {
+                    throw new InvalidOperationException(
+                        $"Only {committed} of the batch's {staged} staged tasks are in '{_path}'; another store may have opened the file and deleted them. Nothing of the batch is stored.");
+                }
+            }
+
+            foreach (var request in requests)
+            {
+                var upsert = writer.Command(UpsertClaim);
+                upsert.Set("$webhook", request.Webhook);
+                upsert.Set("$key", request.Key);
+                upsert.Set("$request", request.RequestId);
+                upsert.Set("$items", request.Items);
+                upsert.Set("$tasks", request.Tasks);
+                upsert.Set("$expires", SqliteValues.ToTicks(request.ExpiresAt));
+                upsert.Set("$now", SqliteValues.ToTicks(now));
+                if (upsert.ExecuteNonQuery() == 0)
+                {
+                    throw new InvalidOperationException($"The idempotency key of request {request.RequestId} is held by another committed request. Nothing of the batch is stored.");
+                }
+            }
+
+            return 0;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes an abandoned batch's staged rows in the background, a chunk per transaction.</summary>
+    internal void DeleteStaged(long batch) => _ = DeleteStagedAsync(batch);
+
+    /// <summary>
+    /// Reserves an idempotency key for a batch: waits while another open batch holds the key, then either returns the
+    /// committed, unexpired request that holds it, or reserves it (the claim is written with the commit).
+    /// </summary>
+    internal async ValueTask<(ClaimReservation? Reservation, IdempotentRequest? Held)> ReserveClaimAsync(IdempotentRequest claim, SqliteTaskBatch owner, CancellationToken cancellationToken)
+    {
+        var key = (claim.Webhook, claim.Key);
+        while (true)
+        {
+            ThrowIfDisposed();
+            Task? wait = null;
+            ClaimReservation? reservation = null;
+            lock (_claimGate)
+            {
+                if (_reservations.TryGetValue(key, out var held))
+                {
+                    if (held.Owner == owner)
+                    {
+                        throw new InvalidOperationException("This batch already claims the key.");
+                    }
+
+                    wait = held.Released.Task;
+                }
+                else
+                {
+                    reservation = new ClaimReservation(owner, claim);
+                    _reservations.Add(key, reservation);
+                }
+            }
+
+            if (wait is not null)
+            {
+                await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            IdempotentRequest? committed;
+            try
+            {
+                committed = FindCommittedClaim(claim.Webhook, claim.Key, _timeProvider.GetUtcNow());
+            }
+            catch
+            {
+                ReleaseClaims([reservation!]);
+                throw;
+            }
+
+            if (committed is not null)
+            {
+                ReleaseClaims([reservation!]);
+                return (null, committed);
+            }
+
+            return (reservation, null);
+        }
+    }
+
+    /// <summary>Ends reservations (the batch committed or was abandoned) and wakes the batches waiting for them.</summary>
+    internal void ReleaseClaims(IEnumerable<ClaimReservation> reservations)
+    {
+        lock (_claimGate)
+        {
+            foreach (var reservation in reservations)
+            {
+                var key = (reservation.Request.Webhook, reservation.Request.Key);
+                if (_reservations.TryGetValue(key, out var current) && current == reservation)
+                {
+                    _reservations.Remove(key);
+                }
+
+                reservation.Released.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>Parses a connection string and checks that it names a database file.</summary>
+    internal static SqliteConnectionStringBuilder ParseConnectionString(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (string.IsNullOrWhiteSpace(builder.DataSource)
+            || builder.Mode == SqliteOpenMode.Memory
+            || string.Equals(builder.DataSource, ":memory:", StringComparison.Ordinal)
+            || builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException(
+                $"The SQLite task store needs a database file path as Data Source, such as 'Data Source=alumio-tasks.db'; '{builder.DataSource}' is not one.",
+                nameof(connectionString));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Holds the file for this store: a second store on it would delete this one's staged rows at start-up.</summary>
+    private static FileStream TakeOwnership(string path)
+    {
+        var lockPath = path + ".lock";
+        try
+        {
+            return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+        }
+        catch (IOException exception)
+        {
+            throw new InvalidOperationException(
+                $"The SQLite task store database '{path}' is in use by another SqliteTaskStore, in this process or another (its lock file '{lockPath}' is held). One store per file.",
+                exception);
+        }
+    }
+
+    private static void Configure(SqliteConnection connection, TimeSpan busyTimeout)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"The SQLite task store needs WAL journal mode, and the database refused it (journal mode '{mode}').");
+        }
+
+        command.CommandText =
+            $"""
+            PRAGMA synchronous = FULL;
+            PRAGMA busy_timeout = {(long)busyTimeout.TotalMilliseconds};
+            PRAGMA journal_size_limit = 67108864;
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes the staged rows a crash left: every batch was lost with the process that held it.</summary>
+    private void DeleteAllStaged(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM tasks WHERE batch IS NOT NULL;";
+        var removed = command.ExecuteNonQuery();
+        if (removed > 0)
+        {
+            Log.StagedTasksRemoved(_logger, _path, removed);
+        }
+    }
+
+    private static bool IsDone(WebhookTaskStatus status) =>
+        status is WebhookTaskStatus.Finished or WebhookTaskStatus.Skipped or WebhookTaskStatus.Failed;
+
+    private static void AppendFilter(SqliteCommand command, StringBuilder sql, TaskQuery query)
+    {
+        FilterSql(sql, query);
+        SetFilter(command, query);
+    }
+
+    private static string FilterSql(StringBuilder sql, TaskQuery filter)
+    {
+        if (filter.Webhook is not null)
+        {
+            sql.Append(" AND webhook = $webhook");
+        }
+
+        if (filter.Route is not null)
+        {
+            sql.Append(" AND route = $route");
+        }
+
+        if (filter.Status is not null)
+        {
+            sql.Append(" AND status = $status");
+        }
+
+        if (filter.RequestId is not null)
+        {
+            sql.Append(" AND request_id = $request");
+        }
+
+        return sql.ToString();
+    }
+
+    private static void SetFilter(SqliteCommand command, TaskQuery filter)
+    {
+        if (filter.Webhook is not null)
+        {
+            command.Set("$webhook", filter.Webhook);
+        }
+
+        if (filter.Route is not null)
+        {
+            command.Set("$route", filter.Route);
+        }
+
+        if (filter.Status is { } status)
+        {
+            command.Set("$status", (int)status);
+        }
+
+        if (filter.RequestId is not null)
+        {
+            command.Set("$request", filter.RequestId);
+        }
+    }
+
+    private async Task DeleteStagedAsync(long batch)
+    {
+        try
+        {
+            while (Volatile.Read(ref _disposed) == 0)
+            {
+                var deleted = await _writer.Enqueue(durable: false, DeleteChunk, writer =>
+                {
+                    var delete = writer.Command(DeleteStagedChunk);
+                    delete.Set("$batch", batch);
+                    delete.Set("$limit", DeleteChunk);
+                    return delete.ExecuteNonQuery();
+                }, CancellationToken.None).ConfigureAwait(false);
+                if (deleted < DeleteChunk)
+                {
+                    return;
+                }
+            }
+        }
+        catch (ObjectDisposedException)
+        {
+            // The store closed first; the next start deletes what is left.
+        }
+        catch (Exception exception)
+        {
+            Log.CleanupFailed(_logger, _path, exception);
+        }
+    }
+
+    private IdempotentRequest? FindCommittedClaim(string webhook, string key, DateTimeOffset now)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT request_id, items, tasks, expires_at FROM claims WHERE webhook = $webhook AND key = $key AND expires_at > $now;";
+        command.Set("$webhook", webhook);
+        command.Set("$key", key);
+        command.Set("$now", SqliteValues.ToTicks(now));
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new IdempotentRequest(webhook, key, reader.GetString(0), reader.GetInt32(1), reader.GetInt32(2), SqliteValues.FromTicks(reader.GetInt64(3)))
+            : null;
+    }
+
+    private SqliteConnection OpenReader()
+    {
+        ThrowIfDisposed();
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+
+    /// <summary>An idempotency key an open batch holds; written as a claim with its commit.</summary>
+    internal sealed class ClaimReservation(SqliteTaskBatch owner, IdempotentRequest request)
+    {
+        public SqliteTaskBatch Owner { get; } = owner;
+
+        public IdempotentRequest Request { get; } = request;
+
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
