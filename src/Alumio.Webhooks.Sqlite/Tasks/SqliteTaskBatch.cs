@@ -4,11 +4,21 @@ namespace Alumio.Webhooks.Sqlite;
 
 /// <summary>
 /// A batch whose tasks are written ahead as staged rows (marked with the batch's number, invisible to every read)
-/// as they are added, so memory does not grow with the request; the commit makes them visible with one update.
+/// once a part of <see cref="WriteAheadTasks"/> tasks or <see cref="WriteAheadBytes"/> bytes is together, so memory
+/// does not grow with the request; the commit writes the last part and makes every row visible, in one transaction.
+/// A small request is written by its commit alone.
 /// </summary>
 internal sealed class SqliteTaskBatch(SqliteTaskStore store, long id) : ITaskBatch
 {
+    /// <summary>How many tasks a batch holds before it writes them ahead.</summary>
+    public const int WriteAheadTasks = 512;
+
+    /// <summary>How many entity bytes a batch holds before it writes them ahead.</summary>
+    public const long WriteAheadBytes = 4 * 1024 * 1024;
+
     private readonly List<SqliteTaskStore.ClaimReservation> _claims = [];
+    private readonly List<WebhookTask> _pending = [];
+    private long _pendingBytes;
     private State _state;
     private int _staged;
     private bool _wroteAhead;
@@ -16,6 +26,7 @@ internal sealed class SqliteTaskBatch(SqliteTaskStore store, long id) : ITaskBat
     private enum State
     {
         Open,
+        Failed,
         Committed,
         Disposed,
     }
@@ -27,14 +38,19 @@ internal sealed class SqliteTaskBatch(SqliteTaskStore store, long id) : ITaskBat
     {
         ArgumentNullException.ThrowIfNull(tasks);
         ThrowUnlessOpen();
-        if (tasks.Count == 0)
+        cancellationToken.ThrowIfCancellationRequested();
+        foreach (var task in tasks)
         {
-            return;
+            ArgumentNullException.ThrowIfNull(task, nameof(tasks));
+            _pendingBytes += task.EntityUtf8.Length;
         }
 
-        // The writer reads the list while this call waits, and never after: the caller may reuse it once this returns.
-        _wroteAhead = true;
-        _staged += await store.StageAsync(Id, tasks, cancellationToken).ConfigureAwait(false);
+        // Copied: the caller reuses its list once this returns.
+        _pending.AddRange(tasks);
+        if (_pending.Count >= WriteAheadTasks || _pendingBytes >= WriteAheadBytes)
+        {
+            await Guard(WriteAheadAsync(cancellationToken)).ConfigureAwait(false);
+        }
     }
 
     public async ValueTask<IdempotentRequest?> ClaimAsync(IdempotentRequest claim, CancellationToken cancellationToken)
@@ -53,19 +69,20 @@ internal sealed class SqliteTaskBatch(SqliteTaskStore store, long id) : ITaskBat
     public async ValueTask CommitAsync(CancellationToken cancellationToken)
     {
         ThrowUnlessOpen();
-        await store.CommitAsync(Id, _staged, _claims, cancellationToken).ConfigureAwait(false);
+        await Guard(store.CommitAsync(Id, _staged, _pending, _claims, cancellationToken)).ConfigureAwait(false);
         _state = State.Committed;
+        _pending.Clear();
         store.ReleaseClaims(_claims);
         _claims.Clear();
     }
 
     public ValueTask DisposeAsync()
     {
-        if (_state == State.Open)
+        if (_state is State.Open or State.Failed)
         {
-            _state = State.Disposed;
             store.ReleaseClaims(_claims);
             _claims.Clear();
+            _pending.Clear();
             if (_wroteAhead)
             {
                 store.DeleteStaged(Id);
@@ -76,11 +93,36 @@ internal sealed class SqliteTaskBatch(SqliteTaskStore store, long id) : ITaskBat
         return ValueTask.CompletedTask;
     }
 
+    private async ValueTask WriteAheadAsync(CancellationToken cancellationToken)
+    {
+        _wroteAhead = true;
+        _staged += await store.StageAsync(Id, _pending, cancellationToken).ConfigureAwait(false);
+        _pending.Clear();
+        _pendingBytes = 0;
+    }
+
+    /// <summary>Runs a write; when it fails, the batch no longer knows what is stored of it and can only be disposed.</summary>
+    private async ValueTask Guard(ValueTask write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch
+        {
+            _state = State.Failed;
+            throw;
+        }
+    }
+
     private void ThrowUnlessOpen()
     {
-        if (_state != State.Open)
+        switch (_state)
         {
-            throw new InvalidOperationException("The batch is already committed or disposed.");
+            case State.Failed:
+                throw new InvalidOperationException("An earlier write of the batch failed; nothing of it can be stored any more. Dispose it.");
+            case State.Committed or State.Disposed:
+                throw new InvalidOperationException("The batch is already committed or disposed.");
         }
     }
 }

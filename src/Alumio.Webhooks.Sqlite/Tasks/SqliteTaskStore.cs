@@ -33,61 +33,6 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
     private const int DeleteChunk = 10_000;
     private const int PruneChunk = 2_000;
 
-    private const string InsertStaged =
-        """
-        INSERT INTO tasks (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, batch)
-        VALUES ($id, $request, $webhook, $route, $entity, $status, $attempts, $error, $created, $updated, $due, $lease, $batch);
-        """;
-
-    private const string CommitStaged = "UPDATE tasks SET batch = NULL WHERE batch = $batch;";
-
-    private const string UpsertClaim =
-        """
-        INSERT INTO claims (webhook, key, request_id, items, tasks, expires_at) VALUES ($webhook, $key, $request, $items, $tasks, $expires)
-        ON CONFLICT (webhook, key) DO UPDATE SET
-            request_id = excluded.request_id, items = excluded.items, tasks = excluded.tasks, expires_at = excluded.expires_at
-        WHERE claims.expires_at <= $now;
-        """;
-
-    private const string DeleteStagedChunk = "DELETE FROM tasks WHERE rowid IN (SELECT rowid FROM tasks WHERE batch = $batch LIMIT $limit);";
-
-    private const string LeaseFilter =
-        """
-        FROM tasks
-        WHERE batch IS NULL AND due_at <= $now
-          AND route NOT IN (SELECT value FROM json_each($excluded))
-          AND ($routes IS NULL OR route IN (SELECT value FROM json_each($routes)))
-        """;
-
-    private const string SelectDue = $"SELECT rowid, {SqliteValues.TaskColumns} {LeaseFilter} ORDER BY due_at, id LIMIT $max;";
-
-    private const string SelectDueOfRequest = $"SELECT rowid, {SqliteValues.TaskColumns} {LeaseFilter} AND request_id = $request ORDER BY due_at, id LIMIT $max;";
-
-    private const string LeaseRow = "UPDATE tasks SET status = 1, lease_id = $lease, due_at = $due, updated_at = $now WHERE rowid = $rowid;";
-
-    private const string CompleteLeased =
-        """
-        UPDATE tasks SET status = $status, attempts = $attempts, last_error = $error, due_at = $due, lease_id = NULL, updated_at = $now
-        WHERE id = $id AND batch IS NULL AND status = 1 AND lease_id = $lease;
-        """;
-
-    private const string InsertAttempt =
-        """
-        INSERT INTO attempts (task_id, number, started_at, finished_at, outcome, error)
-        VALUES ($id, $number, $started, $finished, $outcome, $error);
-        """;
-
-    private const string ReleaseLeased =
-        """
-        UPDATE tasks SET
-            status = CASE WHEN attempts = 0 THEN 0 ELSE 5 END,
-            due_at = CASE WHEN attempts = 0 THEN created_at ELSE $now END,
-            lease_id = NULL, updated_at = $now
-        WHERE id = $id AND batch IS NULL AND status = 1 AND lease_id = $lease;
-        """;
-
-    private const string SelectPrunable = "SELECT rowid, id FROM tasks WHERE status IN (2, 4) AND updated_at < $cut LIMIT $limit;";
-
     private readonly Lock _claimGate = new();
     private readonly Dictionary<(string Webhook, string Key), ClaimReservation> _reservations = [];
     private readonly TimeProvider _timeProvider;
@@ -181,7 +126,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         // A lease needs no disk sync of its own: lost in a crash, the task is just handed out again, as after any lease.
         return await _writer.Enqueue(durable: false, request.MaxCount, writer =>
         {
-            var select = writer.Command(request.RequestId is null ? SelectDue : SelectDueOfRequest);
+            var select = writer.Command(request.RequestId is null ? SqliteStatements.SelectDue : SqliteStatements.SelectDueOfRequest);
             select.Set("$now", SqliteValues.ToTicks(now));
             select.Set("$excluded", excluded);
             select.Set("$routes", routes);
@@ -201,7 +146,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
             }
 
             var leased = new List<WebhookTask>(chosen.Count);
-            var update = writer.Command(LeaseRow);
+            var update = writer.Command(SqliteStatements.LeaseRow);
             foreach (var (rowId, task) in chosen)
             {
                 var lease = task with { Status = WebhookTaskStatus.Processing, LeaseId = Guid.NewGuid(), DueAt = now + request.Duration, UpdatedAt = now };
@@ -235,7 +180,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         var now = _timeProvider.GetUtcNow();
         return await _writer.Enqueue(durable: true, 2, writer =>
         {
-            var update = writer.Command(CompleteLeased);
+            var update = writer.Command(SqliteStatements.CompleteLeased);
             update.Set("$status", (int)task.Status);
             update.Set("$attempts", task.Attempts);
             update.Set("$error", task.LastError);
@@ -250,7 +195,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
 
             if (attempt is not null)
             {
-                var insert = writer.Command(InsertAttempt);
+                var insert = writer.Command(SqliteStatements.InsertAttempt);
                 insert.Set("$id", SqliteValues.ToBlob(task.Id));
                 insert.Set("$number", attempt.Number);
                 insert.Set("$started", SqliteValues.ToTicks(attempt.StartedAt));
@@ -278,7 +223,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         var now = _timeProvider.GetUtcNow();
         await _writer.Enqueue(durable: false, leases.Count, writer =>
         {
-            var update = writer.Command(ReleaseLeased);
+            var update = writer.Command(SqliteStatements.ReleaseLeased);
             foreach (var (id, leaseId) in leases)
             {
                 update.Set("$now", SqliteValues.ToTicks(now));
@@ -297,7 +242,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {SqliteValues.TaskColumns} FROM tasks WHERE id = $id AND batch IS NULL;";
+        command.CommandText = SqliteStatements.SelectTask;
         command.Set("$id", SqliteValues.ToBlob(id));
         using var reader = command.ExecuteReader();
         return ValueTask.FromResult(reader.Read() ? SqliteValues.ReadTask(reader) : null);
@@ -309,7 +254,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         cancellationToken.ThrowIfCancellationRequested();
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT number, started_at, finished_at, outcome, error FROM attempts WHERE task_id = $id ORDER BY rowid;";
+        command.CommandText = SqliteStatements.SelectAttempts;
         command.Set("$id", SqliteValues.ToBlob(id));
         using var reader = command.ExecuteReader();
         var attempts = new List<TaskAttempt>();
@@ -336,7 +281,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
 
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        var sql = new StringBuilder($"SELECT {SqliteValues.TaskColumns} FROM tasks WHERE batch IS NULL");
+        var sql = new StringBuilder(SqliteStatements.SelectTasks);
         AppendFilter(command, sql, query);
         if (query.After is { } after)
         {
@@ -375,7 +320,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         var now = _timeProvider.GetUtcNow();
         return await _writer.Enqueue(durable: true, 1, writer =>
         {
-            var sql = new StringBuilder("UPDATE tasks SET status = 5, due_at = $now, updated_at = $now WHERE batch IS NULL AND status = 3");
+            var sql = new StringBuilder(SqliteStatements.RetryFailed);
             var command = writer.Command(FilterSql(sql, filter with { Status = null }));
             command.Set("$now", SqliteValues.ToTicks(now));
             SetFilter(command, filter with { Status = null });
@@ -396,7 +341,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         {
             chunk = await _writer.Enqueue(durable: true, PruneChunk, writer =>
             {
-                var select = writer.Command(SelectPrunable);
+                var select = writer.Command(SqliteStatements.SelectPrunable);
                 select.Set("$cut", SqliteValues.ToTicks(updatedBefore));
                 select.Set("$limit", PruneChunk);
                 var done = new List<(long RowId, byte[] Id)>();
@@ -408,8 +353,8 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
                     }
                 }
 
-                var deleteAttempts = writer.Command("DELETE FROM attempts WHERE task_id = $id;");
-                var deleteTask = writer.Command("DELETE FROM tasks WHERE rowid = $rowid;");
+                var deleteAttempts = writer.Command(SqliteStatements.DeleteAttempts);
+                var deleteTask = writer.Command(SqliteStatements.DeleteTask);
                 foreach (var (rowId, id) in done)
                 {
                     deleteAttempts.Set("$id", id);
@@ -426,7 +371,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
 
         await _writer.Enqueue(durable: true, 1, writer =>
         {
-            var delete = writer.Command("DELETE FROM claims WHERE expires_at <= $now;");
+            var delete = writer.Command(SqliteStatements.DeleteExpiredClaims);
             delete.Set("$now", SqliteValues.ToTicks(now));
             return delete.ExecuteNonQuery();
         }, cancellationToken).ConfigureAwait(false);
@@ -466,49 +411,21 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
 
     /// <summary>Writes tasks ahead as staged rows of a batch.</summary>
     internal async ValueTask<int> StageAsync(long batch, IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken) =>
-        await _writer.Enqueue(durable: false, tasks.Count, writer =>
-        {
-            var insert = writer.Command(InsertStaged);
-            foreach (var task in tasks)
-            {
-                ArgumentNullException.ThrowIfNull(task, nameof(tasks));
-                insert.Set("$id", SqliteValues.ToBlob(task.Id));
-                insert.Set("$request", task.RequestId);
-                insert.Set("$webhook", task.Webhook);
-                insert.Set("$route", task.Route);
-                insert.Set("$entity", SqliteValues.ToArray(task.EntityUtf8));
-                insert.Set("$status", (int)task.Status);
-                insert.Set("$attempts", task.Attempts);
-                insert.Set("$error", task.LastError);
-                insert.Set("$created", SqliteValues.ToTicks(task.CreatedAt));
-                insert.Set("$updated", SqliteValues.ToTicks(task.UpdatedAt));
-                insert.Set("$due", IsDone(task.Status) ? DBNull.Value : SqliteValues.ToTicks(task.DueAt ?? task.CreatedAt));
-                insert.Set("$lease", SqliteValues.ToBlob(task.LeaseId));
-                insert.Set("$batch", batch);
-                try
-                {
-                    insert.ExecuteNonQuery();
-                }
-                catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
-                {
-                    throw new InvalidOperationException($"A task with id {task.Id} is already stored.", exception);
-                }
-            }
+        await _writer.Enqueue(durable: false, tasks.Count, writer => Insert(writer, tasks, batch), cancellationToken).ConfigureAwait(false);
 
-            return tasks.Count;
-        }, cancellationToken).ConfigureAwait(false);
-
-    /// <summary>Makes a batch's staged rows visible and its claims held, in one durable transaction.</summary>
-    internal async ValueTask CommitAsync(long batch, int staged, IReadOnlyList<ClaimReservation> claims, CancellationToken cancellationToken)
+    /// <summary>
+    /// Commits a batch in one durable transaction: inserts its last tasks, makes its staged rows visible, and writes
+    /// its claims.
+    /// </summary>
+    internal async ValueTask CommitAsync(long batch, int staged, IReadOnlyList<WebhookTask> tasks, IReadOnlyList<ClaimReservation> claims, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         var now = _timeProvider.GetUtcNow();
-        var requests = claims.Select(claim => claim.Request).ToList();
-        await _writer.Enqueue(durable: true, staged + requests.Count, writer =>
+        await _writer.Enqueue(durable: true, staged + tasks.Count + claims.Count, writer =>
         {
             if (staged > 0)
             {
-                var commit = writer.Command(CommitStaged);
+                var commit = writer.Command(SqliteStatements.CommitStaged);
                 commit.Set("$batch", batch);
                 var committed = commit.ExecuteNonQuery();
                 if (committed != staged)
@@ -518,9 +435,11 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
                 }
             }
 
-            foreach (var request in requests)
+            Insert(writer, tasks, batch: null);
+            foreach (var claim in claims)
             {
-                var upsert = writer.Command(UpsertClaim);
+                var request = claim.Request;
+                var upsert = writer.Command(SqliteStatements.UpsertClaim);
                 upsert.Set("$webhook", request.Webhook);
                 upsert.Set("$key", request.Key);
                 upsert.Set("$request", request.RequestId);
@@ -673,12 +592,44 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
     private void DeleteAllStaged(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM tasks WHERE batch IS NOT NULL;";
+        command.CommandText = SqliteStatements.DeleteAllStaged;
         var removed = command.ExecuteNonQuery();
         if (removed > 0)
         {
             Log.StagedTasksRemoved(_logger, _path, removed);
         }
+    }
+
+    /// <summary>Inserts tasks, staged under a batch or (<paramref name="batch"/> null) visible at once.</summary>
+    private static int Insert(SqliteWriter writer, IReadOnlyList<WebhookTask> tasks, long? batch)
+    {
+        var insert = writer.Command(SqliteStatements.InsertTask);
+        foreach (var task in tasks)
+        {
+            insert.Set("$id", SqliteValues.ToBlob(task.Id));
+            insert.Set("$request", task.RequestId);
+            insert.Set("$webhook", task.Webhook);
+            insert.Set("$route", task.Route);
+            insert.Set("$entity", SqliteValues.ToArray(task.EntityUtf8));
+            insert.Set("$status", (int)task.Status);
+            insert.Set("$attempts", task.Attempts);
+            insert.Set("$error", task.LastError);
+            insert.Set("$created", SqliteValues.ToTicks(task.CreatedAt));
+            insert.Set("$updated", SqliteValues.ToTicks(task.UpdatedAt));
+            insert.Set("$due", IsDone(task.Status) ? DBNull.Value : SqliteValues.ToTicks(task.DueAt ?? task.CreatedAt));
+            insert.Set("$lease", SqliteValues.ToBlob(task.LeaseId));
+            insert.Set("$batch", batch);
+            try
+            {
+                insert.ExecuteNonQuery();
+            }
+            catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
+            {
+                throw new InvalidOperationException($"A task with id {task.Id} is already stored.", exception);
+            }
+        }
+
+        return tasks.Count;
     }
 
     private static bool IsDone(WebhookTaskStatus status) =>
@@ -746,7 +697,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
             {
                 var deleted = await _writer.Enqueue(durable: false, DeleteChunk, writer =>
                 {
-                    var delete = writer.Command(DeleteStagedChunk);
+                    var delete = writer.Command(SqliteStatements.DeleteStagedChunk);
                     delete.Set("$batch", batch);
                     delete.Set("$limit", DeleteChunk);
                     return delete.ExecuteNonQuery();
@@ -771,7 +722,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
     {
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT request_id, items, tasks, expires_at FROM claims WHERE webhook = $webhook AND key = $key AND expires_at > $now;";
+        command.CommandText = SqliteStatements.SelectClaim;
         command.Set("$webhook", webhook);
         command.Set("$key", key);
         command.Set("$now", SqliteValues.ToTicks(now));

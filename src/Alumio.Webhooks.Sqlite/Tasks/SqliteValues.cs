@@ -13,9 +13,6 @@ namespace Alumio.Webhooks.Sqlite;
 /// </summary>
 internal static class SqliteValues
 {
-    /// <summary>The task columns every read selects, in the order <see cref="ReadTask"/> expects.</summary>
-    public const string TaskColumns = "id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id";
-
     public static byte[] ToBlob(Guid id)
     {
         var bytes = new byte[16];
@@ -76,7 +73,7 @@ internal static class SqliteValues
         return bytes;
     }
 
-    /// <summary>Reads a task selected with <see cref="TaskColumns"/>, starting at <paramref name="first"/>.</summary>
+    /// <summary>Reads a task selected with <see cref="SqliteStatements.TaskColumns"/>, starting at <paramref name="first"/>.</summary>
     public static WebhookTask ReadTask(SqliteDataReader reader, int first = 0)
     {
         var status = (WebhookTaskStatus)reader.GetInt32(first + 5);

@@ -25,6 +25,7 @@ internal sealed class SqliteWriter
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _synchronousFull = true;
     private long _transactions;
+    private int _queued;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteWriter"/> class and starts its thread.</summary>
     /// <param name="connection">The open connection, in WAL mode with <c>synchronous=FULL</c>; the writer owns it from now on.</param>
@@ -41,8 +42,11 @@ internal sealed class SqliteWriter
     /// <summary>Gets how many transactions the writer committed.</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
 
+    /// <summary>Gets or sets the most pieces of work one transaction takes; 1 turns group commit off, for measurements.</summary>
+    internal int MaxGroupSize { get; set; } = int.MaxValue;
+
     /// <summary>Gets how many pieces of work wait in the queue.</summary>
-    public int Queued => _queue.Reader.Count;
+    public int Queued => Volatile.Read(ref _queued);
 
     /// <summary>Queues work; it runs in the next group transaction and completes once that committed.</summary>
     /// <param name="durable">Whether the work must be on disk before it completes.</param>
@@ -53,8 +57,10 @@ internal sealed class SqliteWriter
     public Task<T> Enqueue<T>(bool durable, int weight, Func<SqliteWriter, T> work, CancellationToken cancellationToken)
     {
         var operation = new WriteOperation<T>(durable, weight, work, cancellationToken);
+        Interlocked.Increment(ref _queued);
         if (!_queue.Writer.TryWrite(operation))
         {
+            Interlocked.Decrement(ref _queued);
             throw new ObjectDisposedException(nameof(SqliteTaskStore));
         }
 
@@ -103,8 +109,9 @@ internal sealed class SqliteWriter
             {
                 _running.Wait();
                 var weight = 0;
-                while (weight < MaxGroupWeight && reader.TryRead(out var operation))
+                while (weight < MaxGroupWeight && group.Count < MaxGroupSize && reader.TryRead(out var operation))
                 {
+                    Interlocked.Decrement(ref _queued);
                     if (operation.CancellationToken.IsCancellationRequested)
                     {
                         operation.Cancel();

@@ -1,7 +1,7 @@
 namespace Alumio.Webhooks.Sqlite.Tests.Support;
 
 /// <summary>A database file of its own in the temporary folder, deleted with its WAL, shared-memory and lock files.</summary>
-public sealed class TempDatabase : IDisposable
+public sealed class TempDatabase
 {
     public TempDatabase()
     {
@@ -27,7 +27,7 @@ public sealed class TempDatabase : IDisposable
         return copy;
     }
 
-    public void Dispose()
+    public void Delete()
     {
         foreach (var suffix in new[] { "", "-wal", "-shm", "-journal", ".lock" })
         {

@@ -18,6 +18,6 @@ public class SqliteTaskStoreTests : TaskStoreContractTests
     protected override async ValueTask DisposeStoreAsync(ITaskStore store)
     {
         await base.DisposeStoreAsync(store);
-        _database?.Dispose();
+        _database?.Delete();
     }
 }
