@@ -102,22 +102,31 @@ internal static class SqliteSchema
                 continue;
             }
 
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using (var command = connection.CreateCommand())
+            try
             {
-                command.Transaction = transaction;
-                command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);";
-                command.ExecuteNonQuery();
-                command.CommandText = migration.Sql;
-                command.ExecuteNonQuery();
-                command.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES ($version, $description, $applied);";
-                command.Parameters.AddWithValue("$version", migration.Version);
-                command.Parameters.AddWithValue("$description", migration.Description);
-                command.Parameters.AddWithValue("$applied", SqliteValues.ToTicks(now));
-                command.ExecuteNonQuery();
-            }
+                using var transaction = connection.BeginTransaction(deferred: false);
+                using (var command = connection.CreateCommand())
+                {
+                    command.Transaction = transaction;
+                    command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);";
+                    command.ExecuteNonQuery();
+                    command.CommandText = migration.Sql;
+                    command.ExecuteNonQuery();
+                    command.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES ($version, $description, $applied);";
+                    command.Parameters.AddWithValue("$version", migration.Version);
+                    command.Parameters.AddWithValue("$description", migration.Description);
+                    command.Parameters.AddWithValue("$applied", SqliteValues.ToTicks(now));
+                    command.ExecuteNonQuery();
+                }
 
-            transaction.Commit();
+                transaction.Commit();
+            }
+            catch (SqliteException exception)
+            {
+                throw new InvalidOperationException(
+                    $"The SQLite task store database '{path}' could not be migrated to schema version {migration.Version} ({migration.Description}): {exception.Message}",
+                    exception);
+            }
         }
 
         return (from, Math.Max(from, latest));

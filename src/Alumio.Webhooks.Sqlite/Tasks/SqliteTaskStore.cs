@@ -81,8 +81,10 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         {
             connection = new SqliteConnection(writeConnectionString);
             connection.Open();
-            Configure(connection, options.BusyTimeout);
+
+            // The schema first: a file without it is left untouched when CreateSchema is false.
             var (from, to) = SqliteSchema.Apply(connection, SqliteSchema.Migrations, options.CreateSchema, timeProvider.GetUtcNow(), _path);
+            Configure(connection, options.BusyTimeout);
             if (from != to)
             {
                 Log.SchemaMigrated(_logger, _path, from, to);

@@ -1,0 +1,128 @@
+using Alumio.Webhooks.Sqlite.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+namespace Alumio.Webhooks.Sqlite.Tests.Tasks;
+
+/// <summary>Creating, checking and migrating the schema, and the query plans of the store's statements.</summary>
+public class SqliteSchemaTests : SqliteStoreFixture
+{
+    [Test]
+    public void A_new_file_gets_the_current_schema_version()
+    {
+        Open();
+
+        Scalar(Database, "SELECT max(version) FROM schema_version").Should().Be(SqliteSchema.CurrentVersion);
+        Scalar(Database, "SELECT count(*) FROM schema_version").Should().Be(SqliteSchema.Migrations.Count);
+    }
+
+    [Test]
+    public void With_CreateSchema_false_an_empty_file_is_a_clear_error_and_stays_untouched()
+    {
+        File.WriteAllBytes(Database.Path, []);
+
+        var open = () => Open(configure: options => options.CreateSchema = false);
+
+        open.Should().Throw<InvalidOperationException>().WithMessage($"*'{Database.Path}' has no task store schema*CreateSchema is false*");
+        new FileInfo(Database.Path).Length.Should().Be(0);
+        File.Exists(Database.Path + "-wal").Should().BeFalse();
+    }
+
+    [Test]
+    public void With_CreateSchema_false_a_missing_file_is_a_clear_error_and_is_not_created()
+    {
+        var open = () => Open(configure: options => options.CreateSchema = false);
+
+        open.Should().Throw<InvalidOperationException>().WithMessage($"*'{Database.Path}' does not exist*");
+        File.Exists(Database.Path).Should().BeFalse();
+    }
+
+    [Test]
+    public async Task With_CreateSchema_false_a_file_with_the_current_schema_opens()
+    {
+        await Open().DisposeAsync();
+
+        var open = () => Open(configure: options => options.CreateSchema = false);
+
+        open.Should().NotThrow();
+    }
+
+    [Test]
+    public async Task A_file_from_a_newer_release_is_refused()
+    {
+        await Open().DisposeAsync();
+        Scalar(Database, "INSERT INTO schema_version (version, description, applied_at) VALUES (99, 'from the future', 0); SELECT 0;");
+
+        var open = () => Open();
+
+        open.Should().Throw<InvalidOperationException>().WithMessage("*schema version 99, written by a newer release*");
+    }
+
+    [Test]
+    public void Migrations_are_applied_in_order_to_an_existing_file_and_recorded_once()
+    {
+        SqliteMigration[] first = [new(1, "one table", "CREATE TABLE one (a INTEGER);")];
+        SqliteMigration[] later = [.. first, new(2, "a column", "ALTER TABLE one ADD COLUMN b TEXT;"), new(3, "another table", "CREATE TABLE two (c INTEGER);")];
+        using var connection = new SqliteConnection($"Data Source={Database.Path};Pooling=False");
+        connection.Open();
+
+        SqliteSchema.Apply(connection, first, create: true, Start, Database.Path).Should().Be((0, 1));
+        SqliteSchema.Apply(connection, later, create: true, Start, Database.Path).Should().Be((1, 3));
+        SqliteSchema.Apply(connection, later, create: true, Start, Database.Path).Should().Be((3, 3));
+        var check = () => SqliteSchema.Apply(connection, later, create: false, Start, Database.Path);
+
+        Scalar(Database, "SELECT group_concat(version, '') FROM (SELECT version FROM schema_version ORDER BY version)").Should().Be(123);
+        Scalar(Database, "SELECT count(*) FROM pragma_table_info('one') WHERE name = 'b'").Should().Be(1);
+        check.Should().NotThrow("with CreateSchema false, a file at the newest version opens");
+    }
+
+    [Test]
+    public void A_migration_that_fails_leaves_the_file_at_the_version_before_and_says_which_one_failed()
+    {
+        SqliteMigration[] migrations = [new(1, "one table", "CREATE TABLE one (a INTEGER);"), new(2, "a broken step", "CREATE TABLE two (c INTEGER); ALTER TABLE missing ADD COLUMN d TEXT;")];
+        using var connection = new SqliteConnection($"Data Source={Database.Path};Pooling=False");
+        connection.Open();
+
+        var apply = () => SqliteSchema.Apply(connection, migrations, create: true, Start, Database.Path);
+
+        apply.Should().Throw<InvalidOperationException>().WithMessage("*could not be migrated to schema version 2 (a broken step)*");
+        Scalar(Database, "SELECT max(version) FROM schema_version").Should().Be(1);
+        Scalar(Database, "SELECT count(*) FROM sqlite_master WHERE name = 'two'").Should().Be(0);
+    }
+
+    [TestCase(SqliteStatements.SelectDue, "ix_tasks_due")]
+    [TestCase(SqliteStatements.SelectDueOfRequest, "ix_tasks_request")]
+    [TestCase(SqliteStatements.CommitStaged, "ix_tasks_batch")]
+    [TestCase(SqliteStatements.DeleteStagedChunk, "ix_tasks_batch")]
+    [TestCase(SqliteStatements.DeleteAllStaged, "ix_tasks_batch")]
+    [TestCase(SqliteStatements.SelectTask, "ux_tasks_id")]
+    [TestCase(SqliteStatements.CompleteLeased, "ux_tasks_id")]
+    [TestCase(SqliteStatements.ReleaseLeased, "ux_tasks_id")]
+    [TestCase(SqliteStatements.SelectTasks + " AND id > $after ORDER BY id LIMIT $limit", "ux_tasks_id")]
+    [TestCase(SqliteStatements.SelectTasks + " AND webhook = $webhook AND id > $after ORDER BY id LIMIT $limit", "ix_tasks_webhook")]
+    [TestCase(SqliteStatements.SelectTasks + " AND route = $route ORDER BY id LIMIT $limit", "ix_tasks_route")]
+    [TestCase(SqliteStatements.SelectTasks + " AND status = $status ORDER BY id LIMIT $limit", "ix_tasks_status")]
+    [TestCase(SqliteStatements.SelectTasks + " AND request_id = $request ORDER BY id LIMIT $limit", "ix_tasks_request")]
+    [TestCase(SqliteStatements.RetryFailed, "ix_tasks_status")]
+    [TestCase(SqliteStatements.SelectPrunable, "ix_tasks_done")]
+    [TestCase(SqliteStatements.DeleteAttempts, "ix_attempts_task")]
+    [TestCase(SqliteStatements.SelectAttempts, "ix_attempts_task")]
+    [TestCase(SqliteStatements.SelectClaim, "PRIMARY KEY")]
+    [TestCase(SqliteStatements.DeleteExpiredClaims, "ix_claims_expires")]
+    public void A_statement_searches_its_index(string statement, string index)
+    {
+        Open();
+        using var connection = new SqliteConnection($"Data Source={Database.Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + statement;
+        using var reader = command.ExecuteReader();
+        var plan = new List<string>();
+        while (reader.Read())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        plan.Should().Contain(step => step.StartsWith("SEARCH") && step.Contains(index), "the plan is: " + string.Join(" | ", plan));
+        plan.Should().NotContain(step => step.StartsWith("SCAN tasks") || step.StartsWith("SCAN attempts") || step.StartsWith("SCAN claims"));
+    }
+}
