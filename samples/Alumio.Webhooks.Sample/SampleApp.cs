@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace Alumio.Webhooks.Sample;
 
 /// <summary>Builds the sample host; Program.cs runs it and the tests start it on a loopback port.</summary>
@@ -18,9 +20,11 @@ public static class SampleApp
 
         // The webhook, incoming, outgoings and routes come from appsettings.json ("Alumio");
         // the two prototypes below are this host's own code, named there by prototype.
+        // Tasks are kept in a SQLite file (ConnectionStrings:AlumioTasks), so they survive a restart.
         builder.Services.AddAlumioWebhooks(builder.Configuration.GetSection("Alumio"))
             .AddValidatorPrototype("xml-content-type", _ => new XmlContentTypeValidator())
-            .AddTransformerPrototype("shop-tracking", _ => new ShopTrackingTransformer());
+            .AddTransformerPrototype("shop-tracking", _ => new ShopTrackingTransformer())
+            .UseSqliteTaskStore(TaskStoreConnectionString(builder));
 
         configure?.Invoke(builder);
 
@@ -29,5 +33,13 @@ public static class SampleApp
         app.MapWebhookTasks();
         FakeSystems.Map(app);
         return app;
+    }
+
+    /// <summary>The task store's connection string, its file relative to the content root (next to appsettings.json).</summary>
+    private static string TaskStoreConnectionString(WebApplicationBuilder builder)
+    {
+        var connection = new SqliteConnectionStringBuilder(builder.Configuration.GetConnectionString("AlumioTasks") ?? "Data Source=alumio-tasks.db");
+        connection.DataSource = Path.GetFullPath(connection.DataSource, builder.Environment.ContentRootPath);
+        return connection.ToString();
     }
 }

@@ -19,14 +19,17 @@ public class SampleScenarioTests
     private WebApplication _app = null!;
     private HttpClient _client = null!;
     private string _baseUrl = null!;
+    private string _database = null!;
 
     [OneTimeSetUp]
     public async Task StartSample()
     {
         _baseUrl = $"http://127.0.0.1:{LoopbackPort.Free()}";
+        _database = Path.Combine(Path.GetTempPath(), $"alumio-sample-{Guid.NewGuid():N}.db");
         _app = SampleApp.Create(
             [
                 "--urls", _baseUrl,
+                $"--ConnectionStrings:AlumioTasks=Data Source={_database}",
                 $"--Alumio:Outgoing:erp:Url={_baseUrl}/fake-erp/orders/&{{orderId}}/complete",
                 $"--Alumio:Outgoing:shop:Url={_baseUrl}/fake-shop/tracking",
             ],
@@ -41,6 +44,10 @@ public class SampleScenarioTests
         _client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
+        foreach (var suffix in new[] { "", "-wal", "-shm", ".lock" })
+        {
+            File.Delete(_database + suffix);
+        }
     }
 
     [Test]

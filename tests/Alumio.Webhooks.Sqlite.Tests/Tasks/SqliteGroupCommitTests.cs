@@ -119,4 +119,26 @@ public class SqliteGroupCommitTests : SqliteStoreFixture
         (await AllAsync(store)).Select(t => t.Id).Should().Equal(existing.Id);
         await EventuallyAsync(() => Scalar(Database, "SELECT count(*) FROM tasks") == 1);
     }
+
+    [Test]
+    public async Task A_transaction_with_durable_work_syncs_fully_and_one_with_only_staged_rows_or_leases_does_not_wait_for_the_disk()
+    {
+        var store = Open();
+        static long Synchronous(SqliteWriter writer) => (long)writer.Command("PRAGMA synchronous;").ExecuteScalar()!;
+
+        var durable = await store.Writer.Enqueue(durable: true, 1, Synchronous, CancellationToken.None);
+        var staging = await store.Writer.Enqueue(durable: false, 1, Synchronous, CancellationToken.None);
+        Task<long> mixed;
+        using (store.Writer.Pause())
+        {
+            _ = store.Writer.Enqueue(durable: false, 1, Synchronous, CancellationToken.None);
+            mixed = store.Writer.Enqueue(durable: false, 1, Synchronous, CancellationToken.None);
+            _ = store.Writer.Enqueue(durable: true, 1, Synchronous, CancellationToken.None);
+            await EventuallyAsync(() => store.Writer.Queued == 3);
+        }
+
+        durable.Should().Be(2, "FULL");
+        staging.Should().Be(1, "NORMAL: a later FULL commit syncs the whole WAL, these frames included");
+        (await mixed).Should().Be(2, "a group with any durable work commits FULL");
+    }
 }
