@@ -70,10 +70,13 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         builder.DataSource = _path;
         builder.DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds);
         builder.Mode = options.CreateSchema ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite;
-        builder.Pooling = true;
-        _readConnectionString = builder.ConnectionString;
         builder.Pooling = false;
         var writeConnectionString = builder.ConnectionString;
+
+        // Readers open the file the writer made: each read takes a pooled connection and sees the last commit (WAL).
+        builder.Pooling = true;
+        builder.Mode = SqliteOpenMode.ReadWrite;
+        _readConnectionString = builder.ConnectionString;
 
         _ownership = TakeOwnership(_path);
         SqliteConnection? connection = null;
@@ -563,8 +566,9 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         {
             return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
         }
-        catch (IOException exception)
+        catch (IOException exception) when (exception.GetType() == typeof(IOException))
         {
+            // A plain IOException is the sharing violation; a missing folder and the like have their own types.
             throw new InvalidOperationException(
                 $"The SQLite task store database '{path}' is in use by another SqliteTaskStore, in this process or another (its lock file '{lockPath}' is held). One store per file.",
                 exception);

@@ -158,6 +158,14 @@ public class SqliteDurabilityTests : SqliteStoreFixture
     }
 
     [Test]
+    public void A_file_in_a_missing_folder_is_reported_as_missing_not_as_in_use()
+    {
+        var open = () => new SqliteTaskStore($"Data Source={Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N"), "tasks.db")}", new SqliteTaskStoreOptions(), Time);
+
+        open.Should().Throw<DirectoryNotFoundException>();
+    }
+
+    [Test]
     public async Task Closing_twice_is_harmless_and_a_closed_store_refuses_work()
     {
         var store = Open();
