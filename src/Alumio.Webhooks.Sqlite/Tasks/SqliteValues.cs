@@ -53,8 +53,8 @@ internal static class SqliteValues
 
     public static Guid ReadGuid(SqliteDataReader reader, int ordinal)
     {
-        var bytes = new byte[16];
-        if (reader.GetBytes(ordinal, 0, bytes, 0, 16) != 16)
+        var bytes = ReadBytes(reader, ordinal);
+        if (bytes.Length != 16)
         {
             throw new InvalidDataException("A stored id is not 16 bytes long.");
         }
@@ -62,16 +62,8 @@ internal static class SqliteValues
         return new Guid(bytes, bigEndian: true);
     }
 
-    public static byte[] ReadBytes(SqliteDataReader reader, int ordinal)
-    {
-        var bytes = new byte[reader.GetBytes(ordinal, 0, null, 0, 0)];
-        if (bytes.Length > 0)
-        {
-            reader.GetBytes(ordinal, 0, bytes, 0, bytes.Length);
-        }
-
-        return bytes;
-    }
+    /// <summary>Reads a blob column as one array (<see cref="SqliteDataReader.GetBytes"/> opens a blob stream per call, many times slower).</summary>
+    public static byte[] ReadBytes(SqliteDataReader reader, int ordinal) => (byte[])reader.GetValue(ordinal);
 
     /// <summary>Reads a task selected with <see cref="SqliteStatements.TaskColumns"/>, starting at <paramref name="first"/>.</summary>
     public static WebhookTask ReadTask(SqliteDataReader reader, int first = 0)

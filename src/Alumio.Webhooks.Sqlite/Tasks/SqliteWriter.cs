@@ -13,8 +13,11 @@ namespace Alumio.Webhooks.Sqlite;
 /// </summary>
 internal sealed class SqliteWriter
 {
-    /// <summary>How many rows (roughly) one group transaction collects before it commits.</summary>
-    public const int MaxGroupWeight = 16_384;
+    /// <summary>
+    /// How many rows (roughly) a group transaction collects before it stops taking work: some milliseconds of work, so
+    /// a small commit does not wait long behind the staged rows of large requests.
+    /// </summary>
+    public const int MaxGroupWeight = 2_048;
 
     private readonly SqliteConnection _connection;
     private readonly string _path;
