@@ -18,7 +18,7 @@ public static class SqliteTaskStoreBuilderExtensions
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string naming a file, such as <c>Data Source=alumio-tasks.db</c>.</param>
     /// <param name="configure">Changes the store's settings, or <see langword="null"/> for the defaults.</param>
     /// <returns>The builder.</returns>
-    /// <exception cref="ArgumentException">The connection string is invalid, or names an in-memory database.</exception>
+    /// <exception cref="ArgumentException">The connection string is invalid, names an in-memory database, or asks for read-only mode or a shared cache.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A setting is out of its range.</exception>
     public static AlumioWebhooksBuilder UseSqliteTaskStore(this AlumioWebhooksBuilder builder, string connectionString, Action<SqliteTaskStoreOptions>? configure = null)
     {

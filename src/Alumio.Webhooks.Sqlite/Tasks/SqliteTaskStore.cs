@@ -44,11 +44,14 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="SqliteTaskStore"/> class: opens the database file, creates or migrates its schema, deletes what a crash left staged, and starts the writer.</summary>
-    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string naming a file, such as <c>Data Source=alumio-tasks.db</c>; a relative path is relative to the working directory.</param>
+    /// <param name="connectionString">
+    /// A Microsoft.Data.Sqlite connection string naming a file, such as <c>Data Source=alumio-tasks.db</c>; a relative
+    /// path is relative to the working directory. The store sets <c>Mode</c>, <c>Pooling</c> and <c>Default Timeout</c> itself.
+    /// </param>
     /// <param name="options">The store's settings.</param>
     /// <param name="timeProvider">The clock used for leases, retries, idempotency windows and every stored time.</param>
     /// <param name="logger">Where the store logs, or <see langword="null"/> for nowhere.</param>
-    /// <exception cref="ArgumentException">The connection string is invalid, or names an in-memory database.</exception>
+    /// <exception cref="ArgumentException">The connection string is invalid, names an in-memory database, or asks for read-only mode or a shared cache.</exception>
     /// <exception cref="InvalidOperationException">
     /// The file is used by another store, or its schema is missing, newer, or older while <see cref="SqliteTaskStoreOptions.CreateSchema"/> is <see langword="false"/>.
     /// </exception>
@@ -552,6 +555,18 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         {
             throw new ArgumentException(
                 $"The SQLite task store needs a database file path as Data Source, such as 'Data Source=alumio-tasks.db'; '{builder.DataSource}' is not one.",
+                nameof(connectionString));
+        }
+
+        if (builder.Mode == SqliteOpenMode.ReadOnly)
+        {
+            throw new ArgumentException("The SQLite task store writes to its file; the connection string must not say Mode=ReadOnly.", nameof(connectionString));
+        }
+
+        if (builder.Cache == SqliteCacheMode.Shared)
+        {
+            throw new ArgumentException(
+                "The SQLite task store reads on connections of their own while its writer writes (WAL); shared cache would make them wait on the writer's locks. Remove Cache=Shared.",
                 nameof(connectionString));
         }
 

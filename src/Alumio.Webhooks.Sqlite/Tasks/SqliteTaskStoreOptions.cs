@@ -14,7 +14,7 @@ public sealed class SqliteTaskStoreOptions
     /// </value>
     public bool CreateSchema { get; set; } = true;
 
-    /// <summary>Gets or sets how long a statement waits for a lock held by another connection before it fails.</summary>
+    /// <summary>Gets or sets how long a statement waits for a lock held by another connection before it fails (the connections' <c>Default Timeout</c> and <c>busy_timeout</c>).</summary>
     /// <value>
     /// Defaults to 30 seconds; between 1 millisecond and <see cref="MaxBusyTimeout"/>. The store writes through one
     /// connection, so locks are only held by other programs that open the file (a backup, the <c>sqlite3</c> shell).

@@ -71,6 +71,9 @@ public class SqliteTaskStoreBuilderExtensionsTests
     [TestCase("Data Source=:memory:")]
     [TestCase("Mode=Memory;Data Source=tasks")]
     [TestCase("Data Source=")]
+    [TestCase("Data Source=tasks.db;Mode=ReadOnly")]
+    [TestCase("Data Source=tasks.db;Cache=Shared")]
+    [TestCase("Data Source=tasks.db;Unknown Keyword=1")]
     public void A_connection_string_without_a_file_is_refused_when_it_is_registered(string connectionString)
     {
         var use = () => new ServiceCollection().AddAlumioWebhooks().UseSqliteTaskStore(connectionString);
