@@ -2,6 +2,7 @@ using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Sqlite;
 using Alumio.Webhooks.Tasks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,8 @@ public static class SqliteTaskStoreBuilderExtensions
     /// <summary>
     /// Stores tasks in a SQLite database file instead of in memory: the durable default for a single application
     /// instance. Replaces any <see cref="ITaskStore"/> registered before; the store takes its clock from the
-    /// <see cref="TimeProvider"/> service and opens the file when it is first resolved, at start-up.
+    /// <see cref="TimeProvider"/> service and opens the file when the host starts, so a missing file or schema stops
+    /// start-up. Calling it again replaces the earlier registration.
     /// </summary>
     /// <param name="builder">The Alumio.Webhooks builder.</param>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string naming a file, such as <c>Data Source=alumio-tasks.db</c>.</param>
@@ -35,6 +37,7 @@ public static class SqliteTaskStoreBuilderExtensions
             options,
             provider.GetRequiredService<TimeProvider>(),
             provider.GetService<ILogger<SqliteTaskStore>>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SqliteTaskStoreStartup>());
         return builder;
     }
 }

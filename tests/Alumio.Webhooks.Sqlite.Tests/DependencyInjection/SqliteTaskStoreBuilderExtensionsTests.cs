@@ -38,15 +38,17 @@ public class SqliteTaskStoreBuilderExtensionsTests
     }
 
     [Test]
-    public async Task Calling_AddAlumioWebhooks_again_keeps_the_sqlite_store()
+    public async Task Calling_AddAlumioWebhooks_and_UseSqliteTaskStore_again_registers_nothing_twice()
     {
         var services = new ServiceCollection();
         services.AddAlumioWebhooks().UseSqliteTaskStore(_database.ConnectionString, options => options.BusyTimeout = TimeSpan.FromSeconds(5));
-        services.AddAlumioWebhooks();
+        services.AddAlumioWebhooks().UseSqliteTaskStore(_database.ConnectionString);
 
         await using var provider = services.BuildServiceProvider();
 
         provider.GetRequiredService<ITaskStore>().Should().BeOfType<SqliteTaskStore>();
+        services.Where(descriptor => descriptor.ServiceType == typeof(ITaskStore)).Should().ContainSingle();
+        services.Where(descriptor => descriptor.ImplementationType == typeof(SqliteTaskStoreStartup)).Should().ContainSingle();
     }
 
     [Test]
@@ -57,13 +59,7 @@ public class SqliteTaskStoreBuilderExtensionsTests
         services.AddAlumioWebhooks().UseSqliteTaskStore(_database.ConnectionString, options => options.CreateSchema = false);
         await using var provider = services.BuildServiceProvider();
 
-        var start = async () =>
-        {
-            foreach (var hosted in provider.GetServices<IHostedService>())
-            {
-                await hosted.StartAsync(CancellationToken.None);
-            }
-        };
+        var start = async () => await provider.GetServices<IHostedService>().OfType<SqliteTaskStoreStartup>().Single().StartAsync(CancellationToken.None);
 
         await start.Should().ThrowAsync<InvalidOperationException>().WithMessage("*has no task store schema*");
     }
