@@ -684,6 +684,11 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
             sql.Append(" AND request_id = $request");
         }
 
+        if (filter.Id is not null)
+        {
+            sql.Append(" AND id = $id");
+        }
+
         return sql.ToString();
     }
 
@@ -707,6 +712,11 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         if (filter.RequestId is not null)
         {
             command.Set("$request", filter.RequestId);
+        }
+
+        if (filter.Id is { } id)
+        {
+            command.Set("$id", SqliteValues.ToBlob(id));
         }
     }
 
