@@ -36,6 +36,9 @@ switch (settings["store"] ?? "memory")
 {
     case "memory":
         break;
+    case "sqlite":
+        webhooks.UseSqliteTaskStore(settings["connection"] ?? throw new InvalidOperationException("--connection is required."));
+        break;
     case "postgres":
         webhooks.UsePostgreSqlTaskStore(settings["connection"] ?? throw new InvalidOperationException("--connection is required."), options => options.Schema = settings["schema"] ?? "alumio");
         break;
