@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Microsoft.Data.Sqlite;
 
 namespace Alumio.Webhooks.Sqlite;
@@ -61,8 +62,30 @@ internal static class SqliteSchema
             """),
     ];
 
+    /// <summary>The table that records applied migrations.</summary>
+    public const string VersionTable = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);";
+
     /// <summary>The schema version this release writes and reads.</summary>
     public static int CurrentVersion => Migrations[^1].Version;
+
+    /// <summary>The statements that create the current schema in an empty database, in one transaction, as the migrations would.</summary>
+    /// <returns>The script.</returns>
+    public static string Script()
+    {
+        var script = new StringBuilder();
+        script.AppendLine("-- Alumio.Webhooks SQLite task store, schema version " + CurrentVersion.ToString(CultureInfo.InvariantCulture) + ", for an empty database.");
+        script.AppendLine("BEGIN IMMEDIATE;");
+        script.AppendLine(VersionTable);
+        foreach (var migration in Migrations)
+        {
+            script.AppendLine(migration.Sql);
+            script.Append(CultureInfo.InvariantCulture, $"INSERT INTO schema_version (version, description, applied_at) VALUES ({migration.Version}, '{migration.Description.Replace("'", "''", StringComparison.Ordinal)}', ");
+            script.AppendLine("CAST((julianday('now') - 2440587.5) * 864000000000 AS INTEGER));");
+        }
+
+        script.AppendLine("COMMIT;");
+        return script.ToString();
+    }
 
     /// <summary>Brings the database to the newest version, or checks that it is there when it may not be changed.</summary>
     /// <param name="connection">The open writer connection.</param>
@@ -108,7 +131,7 @@ internal static class SqliteSchema
                 using (var command = connection.CreateCommand())
                 {
                     command.Transaction = transaction;
-                    command.CommandText = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL);";
+                    command.CommandText = VersionTable;
                     command.ExecuteNonQuery();
                     command.CommandText = migration.Sql;
                     command.ExecuteNonQuery();

@@ -108,6 +108,14 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Gets the SQL that creates the current schema in an empty database file, for deployments that create it
+    /// themselves (for example with the <c>sqlite3</c> shell) and open the store with
+    /// <see cref="SqliteTaskStoreOptions.CreateSchema"/> off.
+    /// </summary>
+    /// <returns>The script: one transaction that creates the tables and records the schema version.</returns>
+    public static string GetSchemaScript() => SqliteSchema.Script();
+
     /// <summary>Gets how many transactions the writer committed; fewer than the writes when group commit combined them.</summary>
     internal long Transactions => _writer.Transactions;
 

@@ -9,7 +9,8 @@ public sealed class SqliteTaskStoreOptions
     /// <summary>Gets or sets a value indicating whether the store creates its tables, and migrates older ones, when it opens.</summary>
     /// <value>
     /// Defaults to <see langword="true"/>. When <see langword="false"/>, the database file must exist and hold the
-    /// current schema already (created by an earlier run or by a deployment step); otherwise opening the store fails
+    /// current schema already (created by an earlier run, or by a deployment step from
+    /// <see cref="SqliteTaskStore.GetSchemaScript"/>); otherwise opening the store fails
     /// with an <see cref="InvalidOperationException"/> that says what is missing.
     /// </value>
     public bool CreateSchema { get; set; } = true;

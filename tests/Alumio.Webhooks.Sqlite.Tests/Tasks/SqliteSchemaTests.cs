@@ -1,4 +1,5 @@
 using Alumio.Webhooks.Sqlite.Tests.Support;
+using Alumio.Webhooks.Tasks;
 using Microsoft.Data.Sqlite;
 
 namespace Alumio.Webhooks.Sqlite.Tests.Tasks;
@@ -44,6 +45,28 @@ public class SqliteSchemaTests : SqliteStoreFixture
         var open = () => Open(configure: options => options.CreateSchema = false);
 
         open.Should().NotThrow();
+    }
+
+    [Test]
+    public async Task The_schema_script_creates_what_the_store_creates_and_the_store_opens_it_with_CreateSchema_false()
+    {
+        await Open().DisposeAsync();
+        var created = NewDatabase();
+        using (var connection = new SqliteConnection($"Data Source={created.Path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = SqliteTaskStore.GetSchemaScript();
+            command.ExecuteNonQuery();
+        }
+
+        var store = Open(created, options => options.CreateSchema = false);
+        await store.AddAsync([NewTask("r1")], CancellationToken.None);
+
+        Schema(created).Should().Equal(Schema(Database));
+        Scalar(created, "SELECT max(version) FROM schema_version").Should().Be(SqliteSchema.CurrentVersion);
+        Scalar(created, "SELECT count(*) FROM schema_version WHERE applied_at > 0").Should().Be(SqliteSchema.Migrations.Count);
+        (await AllAsync(store)).Should().ContainSingle();
     }
 
     [Test]
@@ -126,5 +149,21 @@ public class SqliteSchemaTests : SqliteStoreFixture
 
         plan.Should().Contain(step => step.StartsWith("SEARCH") && step.Contains(index), "the plan is: " + string.Join(" | ", plan));
         plan.Should().NotContain(step => step.StartsWith("SCAN tasks") || step.StartsWith("SCAN attempts") || step.StartsWith("SCAN claims"));
+    }
+
+    private static List<string> Schema(TempDatabase database)
+    {
+        using var connection = new SqliteConnection($"Data Source={database.Path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name;";
+        using var reader = command.ExecuteReader();
+        var schema = new List<string>();
+        while (reader.Read())
+        {
+            schema.Add(reader.GetString(0));
+        }
+
+        return schema;
     }
 }
