@@ -108,22 +108,13 @@ public static class StreamXmlCheck
     }
 
     /// <summary>Counts the tasks it is given and keeps none, so only the receiving path is measured.</summary>
-    private sealed class DiscardingStore : ITaskStore
+    private sealed class DiscardingStore() : DelegatingTaskStore(new InMemoryTaskStore(TimeProvider.System))
     {
         public long Batches { get; private set; }
 
         public int Commits { get; private set; }
 
-        public ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ITaskBatch>(new Batch(this));
-
-        public ValueTask<IReadOnlyList<WebhookTask>> LeaseAsync(int maxCount, TimeSpan leaseDuration, CancellationToken cancellationToken) =>
-            ValueTask.FromResult<IReadOnlyList<WebhookTask>>([]);
-
-        public ValueTask UpdateAsync(WebhookTask task, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-        public ValueTask<WebhookTask?> GetAsync(Guid id, CancellationToken cancellationToken) => ValueTask.FromResult<WebhookTask?>(null);
-
-        public ValueTask<TaskPage> QueryAsync(TaskQuery query, CancellationToken cancellationToken) => ValueTask.FromResult(new TaskPage([], null));
+        public override ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken) => ValueTask.FromResult<ITaskBatch>(new Batch(this));
 
         private sealed class Batch(DiscardingStore store) : ITaskBatch
         {
@@ -132,6 +123,8 @@ public static class StreamXmlCheck
                 store.Batches++;
                 return ValueTask.CompletedTask;
             }
+
+            public ValueTask<IdempotentRequest?> ClaimAsync(IdempotentRequest claim, CancellationToken cancellationToken) => ValueTask.FromResult<IdempotentRequest?>(null);
 
             public ValueTask CommitAsync(CancellationToken cancellationToken)
             {

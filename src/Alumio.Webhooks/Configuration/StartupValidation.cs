@@ -1,4 +1,5 @@
 using Alumio.Webhooks.Processing;
+using Alumio.Webhooks.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -31,6 +32,9 @@ internal sealed class StartupValidation(IServiceProvider services, IOptions<Task
             throw new AlumioConfigurationException(errors);
         }
 
+        // The store is opened now, not by the first request: a store that cannot open (a missing schema, a file in
+        // use) stops start-up like a configuration error does.
+        services.GetRequiredService<ITaskStore>();
         return Task.CompletedTask;
     }
 

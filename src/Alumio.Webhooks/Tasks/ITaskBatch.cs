@@ -21,7 +21,7 @@ public interface ITaskBatch : IAsyncDisposable
     ValueTask<IdempotentRequest?> ClaimAsync(IdempotentRequest claim, CancellationToken cancellationToken);
 
     /// <summary>Commits the batch: every task and claim becomes visible at once and durable before this completes.</summary>
-    /// <param name="cancellationToken">Cancels the call; then nothing is stored.</param>
+    /// <param name="cancellationToken">Cancels the commit while the store has not started writing it; then nothing is stored. Once writing began, the commit completes.</param>
     /// <returns>A task that completes when the batch is stored.</returns>
     ValueTask CommitAsync(CancellationToken cancellationToken);
 }

@@ -122,10 +122,12 @@ public class IdempotencyTests
     [Test]
     public async Task The_key_is_claimed_only_when_the_tasks_are_committed()
     {
-        var store = new FailingCommitStore(TimeProvider.System);
+        var time = TestHost.NewClock();
+        var store = new FailingCommitStore(time);
         await using var host = TestHost.Create(
             webhooks => Configure(webhooks, "header:Idempotency-Key", null),
-            services => services.AddSingleton<ITaskStore>(store));
+            services => services.AddSingleton<ITaskStore>(store),
+            time);
 
         var failed = await host.Receiver.ReceiveAsync("hook", Request("""[1]""", "k", "Idempotency-Key"), CancellationToken.None);
         store.Fail = false;

@@ -160,8 +160,9 @@ public class SignedReceiveTests
     [Test]
     public async Task A_message_whose_commit_failed_can_be_sent_again()
     {
-        var store = new FailOnceStore(TimeProvider.System);
-        await using var host = StandardHost(services => services.AddSingleton<ITaskStore>(store));
+        var time = TestHost.NewClock();
+        var store = new FailOnceStore(time);
+        await using var host = StandardHost(services => services.AddSingleton<ITaskStore>(store), time);
         const string body = """{"orders":[{"id":1}]}""";
         var now = host.Time.GetUtcNow().ToUnixTimeSeconds();
 
@@ -177,8 +178,9 @@ public class SignedReceiveTests
     [Test]
     public async Task A_copy_arriving_while_the_first_is_being_stored_waits_for_it_and_is_a_duplicate()
     {
-        var store = new BlockingCommitStore(TimeProvider.System);
-        await using var host = StandardHost(services => services.AddSingleton<ITaskStore>(store));
+        var time = TestHost.NewClock();
+        var store = new BlockingCommitStore(time);
+        await using var host = StandardHost(services => services.AddSingleton<ITaskStore>(store), time);
         const string body = """{"orders":[{"id":1}]}""";
         var now = host.Time.GetUtcNow().ToUnixTimeSeconds();
 
@@ -215,8 +217,8 @@ public class SignedReceiveTests
     private static TestHost GitHubHost(bool xml) =>
         TestHost.Create(webhooks => Configure(webhooks, xml, webhook => webhook.ValidateGitHub("an old secret", GitHubSecret)));
 
-    private static TestHost StandardHost(Action<IServiceCollection>? services = null) =>
-        TestHost.Create(webhooks => Configure(webhooks, xml: false, webhook => webhook.ValidateStandardWebhooks(null, StandardSecret)), services);
+    private static TestHost StandardHost(Action<IServiceCollection>? services = null, Microsoft.Extensions.Time.Testing.FakeTimeProvider? time = null) =>
+        TestHost.Create(webhooks => Configure(webhooks, xml: false, webhook => webhook.ValidateStandardWebhooks(null, StandardSecret)), services, time);
 
     private static void Configure(Alumio.Webhooks.Configuration.AlumioWebhooksBuilder webhooks, bool xml, Action<Alumio.Webhooks.Configuration.WebhookBuilder> validate) =>
         webhooks

@@ -25,10 +25,13 @@ public sealed class TestHost : IAsyncDisposable
 
     public ITaskStore Store => Services.GetRequiredService<ITaskStore>();
 
-    public static TestHost Create(Action<AlumioWebhooksBuilder> configure, Action<IServiceCollection>? services = null)
+    /// <summary>The fake clock every test host starts with; pass one to <see cref="Create"/> to share it with a store built by the test.</summary>
+    public static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
+
+    public static TestHost Create(Action<AlumioWebhooksBuilder> configure, Action<IServiceCollection>? services = null, FakeTimeProvider? time = null)
     {
         var collection = new ServiceCollection();
-        collection.AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero)));
+        collection.AddSingleton<TimeProvider>(time ?? NewClock());
         services?.Invoke(collection);
         var builder = collection.AddAlumioWebhooks().ConfigureProcessor(options => options.Enabled = false);
         configure(builder);
