@@ -35,6 +35,24 @@ public class HttpOutgoingLoopbackTests
         });
         _receiver.MapPost("/broken", () => Results.Text("database down " + new string('x', 1000), statusCode: 500));
         _receiver.MapPost("/missing", () => Results.NotFound());
+        _receiver.MapPost("/status/{code:int}", (HttpContext context, int code) =>
+        {
+            context.Response.StatusCode = code;
+            if (context.Request.Query["after"] is { Count: 1 } after)
+            {
+                context.Response.Headers.RetryAfter = after.ToString();
+            }
+
+            if (context.Request.Query["date"] is { Count: 1 })
+            {
+                // An HTTP-date a minute and a half after the answer's own Date.
+                var now = DateTimeOffset.UtcNow;
+                context.Response.Headers.Date = now.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = now.AddSeconds(90).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return Task.CompletedTask;
+        });
         await _receiver.StartAsync();
 
         _services = new ServiceCollection().AddHttpClient().BuildServiceProvider();
@@ -87,6 +105,47 @@ public class HttpOutgoingLoopbackTests
         result.StatusCode.Should().Be(404);
     }
 
+    [TestCase(400)]
+    [TestCase(401)]
+    [TestCase(403)]
+    [TestCase(404)]
+    [TestCase(409)]
+    [TestCase(422)]
+    public async Task A_client_error_other_than_408_and_429_fails_for_good(int status)
+    {
+        var result = await Create(HttpMethod.Post, $"{_baseUrl}/status/{status}").SendAsync(new JsonObject(), Context(), CancellationToken.None);
+
+        result.Succeeded.Should().BeFalse();
+        result.StatusCode.Should().Be(status);
+        result.IsPermanent.Should().BeTrue("the same entity would be refused again");
+        result.RetryAfter.Should().BeNull();
+    }
+
+    [TestCase(408)]
+    [TestCase(429)]
+    [TestCase(500)]
+    [TestCase(502)]
+    [TestCase(503)]
+    [TestCase(504)]
+    public async Task Timeouts_throttling_and_server_errors_may_be_retried(int status)
+    {
+        var result = await Create(HttpMethod.Post, $"{_baseUrl}/status/{status}").SendAsync(new JsonObject(), Context(), CancellationToken.None);
+
+        result.Succeeded.Should().BeFalse();
+        result.StatusCode.Should().Be(status);
+        result.IsPermanent.Should().BeFalse();
+    }
+
+    [Test]
+    public async Task Retry_after_in_seconds_or_as_a_date_is_read()
+    {
+        var seconds = await Create(HttpMethod.Post, $"{_baseUrl}/status/429?after=120").SendAsync(new JsonObject(), Context(), CancellationToken.None);
+        var date = await Create(HttpMethod.Post, $"{_baseUrl}/status/503?date=1").SendAsync(new JsonObject(), Context(), CancellationToken.None);
+
+        seconds.RetryAfter.Should().Be(TimeSpan.FromSeconds(120));
+        date.RetryAfter.Should().BeCloseTo(TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(1));
+    }
+
     [Test]
     public async Task A_receiver_that_is_not_listening_fails_without_a_status()
     {
@@ -95,6 +154,7 @@ public class HttpOutgoingLoopbackTests
         result.Succeeded.Should().BeFalse();
         result.StatusCode.Should().BeNull();
         result.Error.Should().Contain("failed");
+        result.IsPermanent.Should().BeFalse("the receiver may be back later");
     }
 
     [Test]

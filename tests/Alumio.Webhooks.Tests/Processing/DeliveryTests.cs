@@ -259,6 +259,26 @@ public class DeliveryTests
         }
     }
 
+    [Test]
+    public async Task The_in_memory_store_is_named_in_a_warning_once_at_start_up()
+    {
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel Level, string Message)>();
+        await using var host = TestHost.Create(
+            webhooks => webhooks
+                .AddIncoming("in", incoming => incoming.ParseJson())
+                .AddWebhook("hook", webhook => webhook.Incoming("in"))
+                .AddOutgoing("sink", outgoing => outgoing.Use(new RecordingOutgoing()))
+                .AddRoute("r", route => route.From("in").To("sink")),
+            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new ListLoggerProvider(logs)));
+        var service = host.Services.GetServices<IHostedService>().OfType<BackgroundService>().Single(s => s.GetType().Name == "TaskProcessorService");
+
+        await service.StartAsync(CancellationToken.None);
+        await service.StopAsync(CancellationToken.None);
+
+        logs.Should().ContainSingle(l => l.Message.Contains("InMemoryTaskStore", StringComparison.Ordinal))
+            .Which.Level.Should().Be(Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
     private static async Task Eventually(Func<Task<bool>> condition)
     {
         for (var i = 0; i < 500; i++)
@@ -291,4 +311,24 @@ public class DeliveryTests
 
     private static async Task ReceiveAsync(TestHost host, string body) =>
         (await host.Receiver.ReceiveAsync("hook", new TestRequest(body), CancellationToken.None)).Succeeded.Should().BeTrue();
+
+    private sealed class ListLoggerProvider(System.Collections.Concurrent.ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> logs) : Microsoft.Extensions.Logging.ILoggerProvider
+    {
+        public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => new Logger(logs);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(System.Collections.Concurrent.ConcurrentQueue<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> logs) : Microsoft.Extensions.Logging.ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+            public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                logs.Enqueue((logLevel, formatter(state, exception)));
+        }
+    }
 }
