@@ -2,6 +2,7 @@ using System.Text;
 using Alumio.Webhooks.Outgoing;
 using Alumio.Webhooks.Parsing;
 using Alumio.Webhooks.Validation;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Alumio.Webhooks.Configuration;
@@ -44,6 +45,7 @@ internal static class BuiltInPrototypes
         }));
 
         setup.OutgoingPrototypes.TryAdd("http", CreateHttp);
+        setup.OutgoingPrototypes.TryAdd("no-action", _ => NoActionOutgoing.Instance);
     }
 
     /// <summary>Reads the CSV settings of the <c>csv</c> and <c>auto</c> prototypes, recording every bad one.</summary>
@@ -87,11 +89,143 @@ internal static class BuiltInPrototypes
             context.AddError("Method", $"'{method}' is not one of {string.Join(", ", HttpMethods)}");
         }
 
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var header in context.GetSection("Headers").GetChildren())
+        {
+            if (header.Value is null)
+            {
+                context.AddError($"Headers:{header.Key}", "must be a single value (a text that may hold &{path} placeholders)");
+            }
+            else
+            {
+                headers[header.Key] = header.Value;
+            }
+        }
+
+        var body = context.GetEnum("Body", HttpBodyFormat.Json);
+        var formEncoding = (context.GetString("FormEncoding") ?? "RFC1738").Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant() switch
+        {
+            "RFC1738" => FormEncoding.Rfc1738,
+            "RFC3986" => FormEncoding.Rfc3986,
+            var other => Invalid(context, "FormEncoding", $"'{other}' is not one of RFC1738, RFC3986", FormEncoding.Rfc1738),
+        };
+        var timeout = context.GetTimeSpan("Timeout", TimeSpan.FromSeconds(30));
+        if (timeout > TimeSpan.FromMinutes(10))
+        {
+            context.AddError("Timeout", "must be at most 00:10:00");
+        }
+
         var options = new HttpOutgoingOptions
         {
             Method = new HttpMethod(method.ToUpperInvariant()),
             Url = context.GetRequiredString("Url"),
+            Headers = headers,
+            Body = body,
+            FormEncoding = formEncoding,
+            XmlRoot = context.GetString("XmlRoot") ?? "entity",
+            Authentication = ReadAuthentication(context),
+            Signing = ReadSigning(context),
+            Timeout = timeout,
         };
-        return new HttpOutgoing(options, context.Services.GetRequiredService<IHttpClientFactory>(), context.Services.GetService<TimeProvider>());
+        return context.HasErrors ? null! : new HttpOutgoing(options, context.Services.GetRequiredService<IHttpClientFactory>(), context.Services.GetService<TimeProvider>());
+    }
+
+    private static HttpAuthentication? ReadAuthentication(PrototypeContext context)
+    {
+        if (!context.GetSection("Authentication").Exists())
+        {
+            return null;
+        }
+
+        var nested = context.Nested("Authentication", "the http outgoing's Authentication");
+        HttpAuthentication? result = null;
+        try
+        {
+            result = nested.GetRequiredString("Type").ToLowerInvariant() switch
+            {
+                "basic" => HttpAuthentication.Basic(nested.GetRequiredString("Username"), nested.GetRequiredString("Password")),
+                "bearer" => HttpAuthentication.Bearer(nested.GetRequiredString("Token")),
+                "api-key" => HttpAuthentication.ApiKey(nested.GetRequiredString("Header"), nested.GetRequiredString("Value")),
+                "" => null,
+                var other => Invalid<HttpAuthentication?>(nested, "Type", $"'{other}' is not one of basic, bearer, api-key", null),
+            };
+        }
+        catch (ArgumentException)
+        {
+            // The missing or invalid setting was recorded by the reader; the message never repeats a secret.
+            if (!nested.HasErrors)
+            {
+                nested.AddError("Type", "has settings that are missing or invalid");
+            }
+        }
+
+        context.Complete(nested);
+        return result;
+    }
+
+    private static HttpSigning? ReadSigning(PrototypeContext context)
+    {
+        if (!context.GetSection("Signing").Exists())
+        {
+            return null;
+        }
+
+        var nested = context.Nested("Signing", "the http outgoing's Signing");
+        HttpSigning? result = null;
+        try
+        {
+            switch (nested.GetRequiredString("Type").ToLowerInvariant())
+            {
+                case "hmac":
+                    var algorithm = (nested.GetString("Algorithm") ?? "SHA256").ToUpperInvariant() switch
+                    {
+                        "SHA1" => System.Security.Cryptography.HashAlgorithmName.SHA1,
+                        "SHA256" => System.Security.Cryptography.HashAlgorithmName.SHA256,
+                        "SHA512" => System.Security.Cryptography.HashAlgorithmName.SHA512,
+                        var other => Invalid(nested, "Algorithm", $"'{other}' is not one of SHA1, SHA256, SHA512", System.Security.Cryptography.HashAlgorithmName.SHA256),
+                    };
+                    var header = nested.GetRequiredString("Header");
+                    var template = nested.GetString("Template") ?? HmacSignatureValidator.SignaturePlaceholder;
+                    var encoding = nested.GetEnum("Encoding", SignatureEncoding.Hex);
+                    var secret = nested.GetRequiredString("Secret");
+                    if (!template.Contains(HmacSignatureValidator.SignaturePlaceholder, StringComparison.Ordinal))
+                    {
+                        nested.AddError("Template", $"must contain {HmacSignatureValidator.SignaturePlaceholder} exactly once");
+                    }
+
+                    result = nested.HasErrors ? null : HttpSigning.Hmac(algorithm, header, template, encoding, secret);
+                    break;
+                case "standard-webhooks":
+                    var whsec = nested.GetRequiredString("Secret");
+                    if (whsec.Length > 0 && !StandardWebhooksSignatureValidator.IsValidSecret(whsec))
+                    {
+                        nested.AddError("Secret", "is not a Standard Webhooks secret: whsec_ followed by base64");
+                    }
+
+                    result = nested.HasErrors ? null : HttpSigning.StandardWebhooks(whsec);
+                    break;
+                case "":
+                    break;
+                case var other:
+                    nested.AddError("Type", $"'{other}' is not one of hmac, standard-webhooks");
+                    break;
+            }
+        }
+        catch (ArgumentException)
+        {
+            if (!nested.HasErrors)
+            {
+                nested.AddError("Type", "has settings that are missing or invalid");
+            }
+        }
+
+        context.Complete(nested);
+        return result;
+    }
+
+    private static T Invalid<T>(PrototypeContext context, string key, string message, T fallback)
+    {
+        context.AddError(key, message);
+        return fallback;
     }
 }

@@ -42,6 +42,10 @@ public sealed class OutgoingBuilder
         return Set(_ => new DelegateOutgoing(send));
     }
 
+    /// <summary>Delivers nothing: the task just finishes (the <c>no-action</c> outgoing).</summary>
+    /// <returns>This builder.</returns>
+    public OutgoingBuilder NoAction() => Use(NoActionOutgoing.Instance);
+
     /// <summary>Delivers entities with an outgoing instance of your own.</summary>
     /// <param name="outgoing">The outgoing.</param>
     /// <returns>This builder.</returns>

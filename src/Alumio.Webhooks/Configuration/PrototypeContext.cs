@@ -191,13 +191,25 @@ public sealed class PrototypeContext
     /// <param name="message">What is wrong, without echoing a secret.</param>
     public void AddError(string key, string message) => _errors.Add($"{_section.Path}:{key} {message}.");
 
+    /// <summary>A context for a nested settings object, such as an outgoing's <c>Authentication</c>; its errors join this one's when <see cref="Complete"/> is called.</summary>
+    internal PrototypeContext Nested(string key, string kind) => new(Read(key), kind, Services);
+
+    /// <summary>Checks a nested context's keys and adds its errors to this one.</summary>
+    internal void Complete(PrototypeContext nested)
+    {
+        nested.CheckUnknownKeys();
+        _errors.AddRange(nested._errors);
+    }
+
     internal void CheckUnknownKeys()
     {
         foreach (var child in _section.GetChildren())
         {
             if (!_readKeys.Contains(child.Key))
             {
-                _errors.Add($"{child.Path} is not a setting of prototype '{Prototype}'.");
+                _errors.Add(Prototype.Contains(' ', StringComparison.Ordinal)
+                    ? $"{child.Path} is not a setting of {Prototype}."
+                    : $"{child.Path} is not a setting of prototype '{Prototype}'.");
             }
         }
     }

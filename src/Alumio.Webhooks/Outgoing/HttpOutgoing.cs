@@ -1,14 +1,15 @@
-using System.Net.Http.Headers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using System.Xml;
 using Alumio.Webhooks.Placeholders;
 using Alumio.Webhooks.Processing;
 
 namespace Alumio.Webhooks.Outgoing;
 
 /// <summary>
-/// Delivers the entity as a JSON body to an HTTP endpoint (prototype <c>http</c>). A 2xx answer is
-/// success; any other answer or a transport error fails the delivery with the status and an excerpt
+/// Delivers the entity to an HTTP endpoint (prototype <c>http</c>) as a JSON, XML or form body (none for GET and
+/// DELETE), with templated headers, authentication, request signing and a timeout. A 2xx answer is success; any other answer or a transport error fails the delivery with the status and an excerpt
 /// of the response. A 4xx other than 408 and 429 fails for good (a retry would get the same answer);
 /// everything else may be retried, after the answer's <c>Retry-After</c> when it has one.
 /// </summary>
@@ -17,10 +18,9 @@ public sealed class HttpOutgoing : IOutgoing
     /// <summary>The most characters of a response body kept in a task's error.</summary>
     public const int MaxErrorExcerpt = 256;
 
-    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
-
     private readonly IHttpClientFactory _httpClientFactory;
     private readonly PlaceholderTemplate _url;
+    private readonly (string Name, PlaceholderTemplate Value)[] _headers;
     private readonly TimeProvider _timeProvider;
 
     /// <summary>Initializes a new instance of the <see cref="HttpOutgoing"/> class.</summary>
@@ -40,6 +40,17 @@ public sealed class HttpOutgoing : IOutgoing
             throw new FormatException($"The URL '{Redact(options.Url)}' is not an absolute http or https URL.");
         }
 
+        if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Timeout, "The timeout must be positive and at most 10 minutes.");
+        }
+
+        if (options.Body == HttpBodyFormat.Xml && !IsXmlName(options.XmlRoot))
+        {
+            throw new FormatException($"The XML root '{options.XmlRoot}' is not an XML element name.");
+        }
+
+        _headers = [.. options.Headers.Select(header => (header.Key, PlaceholderTemplate.Parse(header.Value)))];
         Options = options;
         _httpClientFactory = httpClientFactory;
     }
@@ -61,22 +72,49 @@ public sealed class HttpOutgoing : IOutgoing
             return OutgoingResult.PermanentFailure($"URL: {exception.Message}");
         }
 
-        using var request = new HttpRequestMessage(Options.Method, url)
+        using var request = new HttpRequestMessage(Options.Method, url);
+        foreach (var (name, value) in _headers)
         {
-            Content = new ByteArrayContent(Encoding.UTF8.GetBytes(entity.ToJsonString())) { Headers = { ContentType = JsonContentType } },
-        };
+            string text;
+            try
+            {
+                text = value.Render(entity);
+            }
+            catch (PlaceholderException exception)
+            {
+                return OutgoingResult.PermanentFailure($"Header {name}: {exception.Message}");
+            }
+
+            if (!request.Headers.TryAddWithoutValidation(name, text))
+            {
+                return OutgoingResult.PermanentFailure($"Header {name} cannot be set on a request.");
+            }
+        }
+
+        // Credentials and signatures last, so a templated header cannot replace them.
+        Options.Authentication?.Apply(request);
+        byte[] body = [];
+        if (Options.Method != HttpMethod.Get && Options.Method != HttpMethod.Delete)
+        {
+            (body, var contentType) = HttpBodyWriter.Write(entity, Options);
+            request.Content = new ByteArrayContent(body) { Headers = { ContentType = contentType } };
+        }
+
+        Options.Signing?.Apply(request, body, context.Task.Id, _timeProvider.GetUtcNow());
 
         var client = _httpClientFactory.CreateClient(Options.HttpClientName);
+        using var timeout = new CancellationTokenSource(Options.Timeout, _timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode)
             {
                 return OutgoingResult.Success(status);
             }
 
-            var excerpt = await ReadExcerptAsync(response, cancellationToken).ConfigureAwait(false);
+            var excerpt = await ReadExcerptAsync(response, linked.Token).ConfigureAwait(false);
             var error = $"{Options.Method} {Redact(url)} answered {status} {response.ReasonPhrase}{(excerpt.Length > 0 ? ": " + excerpt : string.Empty)}";
             return status is >= 400 and < 500 and not 408 and not 429
                 ? OutgoingResult.PermanentFailure(error, status)
@@ -86,9 +124,21 @@ public sealed class HttpOutgoing : IOutgoing
         {
             return OutgoingResult.TransientFailure($"{Options.Method} {Redact(url)} failed: {exception.Message}");
         }
-        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return OutgoingResult.TransientFailure($"{Options.Method} {Redact(url)} timed out: {exception.Message}");
+            return OutgoingResult.TransientFailure($"{Options.Method} {Redact(url)} timed out after {Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+        }
+    }
+
+    private static bool IsXmlName(string name)
+    {
+        try
+        {
+            return XmlConvert.VerifyName(name) == name;
+        }
+        catch (XmlException)
+        {
+            return false;
         }
     }
 
