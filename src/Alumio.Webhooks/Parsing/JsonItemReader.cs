@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -29,7 +28,7 @@ internal sealed class JsonItemReader
     private long _retryAt;
     private bool _incomplete;
     private long _column;
-    private ReadOnlySequence<byte> _buffer;
+    private ReadOnlyMemory<byte> _buffer;
 
     /// <param name="pattern">The pattern; <see langword="null"/> takes the whole document as one item.</param>
     public JsonItemReader(ItemPattern? pattern)
@@ -44,33 +43,63 @@ internal sealed class JsonItemReader
 
     public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(Stream body, ItemPattern? pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // One contiguous buffer, not a pipe: Utf8JsonReader is much faster over one span than over a sequence of
+        // segments, which is what a pipe hands out whenever an item straddles two reads.
         var walker = new JsonItemReader(pattern);
-        var pipe = PipeReader.Create(body, new StreamPipeReaderOptions(bufferSize: MinimumReadSize, minimumReadSize: MinimumReadSize / 4, leaveOpen: true));
+        var buffer = ArrayPool<byte>.Shared.Rent(MinimumReadSize);
+        var start = 0;
+        var end = 0;
+        var completed = false;
         var items = new List<ReadOnlyMemory<byte>>();
         try
         {
             while (true)
             {
-                var result = await pipe.ReadAsync(cancellationToken).ConfigureAwait(false);
-                var buffer = result.Buffer;
-                if (!result.IsCompleted && buffer.Length < walker._retryAt)
+                if (!completed)
                 {
-                    // An item did not fit: wait until the buffer has doubled before reading it again from
-                    // its start, so a large item costs linear, not quadratic, time.
-                    pipe.AdvanceTo(buffer.Start, buffer.End);
-                    continue;
+                    // What is left of the last read is at most one item: move it to the front, and grow the buffer
+                    // when it is too full to read a good part at once.
+                    var pending = end - start;
+                    if (start > 0)
+                    {
+                        buffer.AsSpan(start, pending).CopyTo(buffer);
+                        start = 0;
+                        end = pending;
+                    }
+
+                    if (buffer.Length - end < MinimumReadSize / 4 || buffer.Length < walker._retryAt)
+                    {
+                        var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min(Array.MaxLength, Math.Max(buffer.Length * 2L, walker._retryAt + (MinimumReadSize / 4))));
+                        buffer.AsSpan(0, end).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    var read = await body.ReadAsync(buffer.AsMemory(end), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                    {
+                        completed = true;
+                    }
+
+                    end += read;
+                    if (!completed && end - start < walker._retryAt)
+                    {
+                        // An item did not fit: wait until there is twice as much before reading it again from its
+                        // start, so a large item costs linear, not quadratic, time.
+                        continue;
+                    }
                 }
 
-                var consumed = walker.Process(buffer, result.IsCompleted, items);
-                walker._retryAt = walker._incomplete ? buffer.Slice(consumed).Length * 2 : 0;
-                pipe.AdvanceTo(consumed, buffer.End);
+                var consumed = walker.Process(buffer.AsMemory(start, end - start), completed, items);
+                walker._retryAt = walker._incomplete ? (end - start - consumed) * 2L : 0;
+                start += consumed;
                 foreach (var item in items)
                 {
                     yield return item;
                 }
 
                 items.Clear();
-                if (result.IsCompleted)
+                if (completed)
                 {
                     walker.Finish();
                     yield break;
@@ -79,7 +108,7 @@ internal sealed class JsonItemReader
         }
         finally
         {
-            await pipe.CompleteAsync().ConfigureAwait(false);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -87,21 +116,22 @@ internal sealed class JsonItemReader
     public static void ReadAll(ReadOnlyMemory<byte> json, ItemPattern pattern, List<ReadOnlyMemory<byte>> items)
     {
         var walker = new JsonItemReader(pattern);
-        walker.Process(new ReadOnlySequence<byte>(json), isFinalBlock: true, items);
+        walker.Process(json, isFinalBlock: true, items);
         walker.Finish();
     }
 
-    private SequencePosition Process(ReadOnlySequence<byte> buffer, bool isFinalBlock, List<ReadOnlyMemory<byte>> items)
+    /// <summary>Reads the items in a buffer; returns how many bytes were consumed (the rest starts an incomplete item).</summary>
+    private int Process(ReadOnlyMemory<byte> buffer, bool isFinalBlock, List<ReadOnlyMemory<byte>> items)
     {
         _buffer = buffer;
         _incomplete = false;
-        var reader = new Utf8JsonReader(buffer, isFinalBlock, _state);
+        var reader = new Utf8JsonReader(buffer.Span, isFinalBlock, _state);
         try
         {
             while (true)
             {
                 var checkpoint = reader.CurrentState;
-                var checkpointPosition = reader.Position;
+                var checkpointPosition = (int)reader.BytesConsumed;
                 if (!reader.Read())
                 {
                     break;
@@ -112,7 +142,7 @@ internal sealed class JsonItemReader
                     // The current item is not complete in this buffer: read it again, whole, with more data.
                     _incomplete = true;
                     _state = checkpoint;
-                    CountLines(buffer.Slice(0, checkpointPosition));
+                    CountLines(buffer.Span[..checkpointPosition]);
                     return checkpointPosition;
                 }
             }
@@ -127,38 +157,35 @@ internal sealed class JsonItemReader
         }
 
         _state = reader.CurrentState;
-        CountLines(buffer.Slice(0, reader.Position));
-        return reader.Position;
+        var consumed = (int)reader.BytesConsumed;
+        CountLines(buffer.Span[..consumed]);
+        return consumed;
     }
 
     /// <summary>Keeps the line and column where the next buffer starts, so errors the reader does not locate can be.</summary>
-    private void CountLines(ReadOnlySequence<byte> consumed) => Advance(consumed, ref _line, ref _column);
+    private void CountLines(ReadOnlySpan<byte> consumed) => Advance(consumed, ref _line, ref _column);
 
     /// <summary>The 1-based line and byte position of an offset in the current buffer.</summary>
     private (long Line, long Position) Locate(long offset)
     {
         var line = _line;
         var column = _column;
-        Advance(_buffer.Slice(0, offset), ref line, ref column);
+        Advance(_buffer.Span[..(int)offset], ref line, ref column);
         return (line, column + 1);
     }
 
     /// <summary>Moves a line and a 0-based column past some bytes.</summary>
-    private static void Advance(ReadOnlySequence<byte> bytes, ref long line, ref long column)
+    private static void Advance(ReadOnlySpan<byte> span, ref long line, ref long column)
     {
-        foreach (var segment in bytes)
+        var newlines = span.Count((byte)'\n');
+        if (newlines == 0)
         {
-            var span = segment.Span;
-            var newlines = span.Count((byte)'\n');
-            if (newlines == 0)
-            {
-                column += span.Length;
-            }
-            else
-            {
-                line += newlines;
-                column = span.Length - span.LastIndexOf((byte)'\n') - 1;
-            }
+            column += span.Length;
+        }
+        else
+        {
+            line += newlines;
+            column = span.Length - span.LastIndexOf((byte)'\n') - 1;
         }
     }
 
@@ -376,9 +403,7 @@ internal sealed class JsonItemReader
         }
 
         var length = reader.BytesConsumed - start;
-        var item = _buffer.IsSingleSegment
-            ? _buffer.FirstSpan.Slice((int)start, (int)length).ToArray()
-            : _buffer.Slice(start, length).ToArray();
+        var item = _buffer.Span.Slice((int)start, (int)length).ToArray();
         if (!Utf8.IsValid(item))
         {
             var (line, position) = Locate(start + NdjsonParser.FirstInvalidUtf8(item));
