@@ -9,6 +9,12 @@ if (args.Length > 0 && args[0] == "profile-xml")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "profile-json")
+{
+    await ProfileJson.RunAsync();
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "count")
 {
     await CountItems.RunAsync();
