@@ -97,10 +97,9 @@ internal sealed class XmlItemWriter
     private void AppendText(XmlReader reader, int index)
     {
         ref var node = ref _nodes[index];
-        var value = reader.Value;
         if (node.Mixed is { } mixed)
         {
-            mixed.Append(value);
+            mixed.Append(reader.Value);
             return;
         }
 
@@ -108,7 +107,7 @@ internal sealed class XmlItemWriter
         {
             // Mixed content: the element's text is interrupted by a child's. It goes on in a builder of
             // its own, so the arena never holds it twice.
-            node.Mixed = new System.Text.StringBuilder().Append(_chars, node.TextStart, node.TextLength).Append(value);
+            node.Mixed = new System.Text.StringBuilder().Append(_chars, node.TextStart, node.TextLength).Append(reader.Value);
             return;
         }
 
@@ -117,10 +116,26 @@ internal sealed class XmlItemWriter
             node.TextStart = _charCount;
         }
 
-        EnsureChars(value.Length);
-        value.CopyTo(_chars.AsSpan(_charCount));
-        _charCount += value.Length;
-        node.TextLength += value.Length;
+        if (!reader.CanReadValueChunk)
+        {
+            var value = reader.Value;
+            EnsureChars(value.Length);
+            value.CopyTo(_chars.AsSpan(_charCount));
+            _charCount += value.Length;
+            node.TextLength += value.Length;
+            return;
+        }
+
+        // Straight into the arena, without a string per text node.
+        int read;
+        do
+        {
+            EnsureChars(256);
+            read = reader.ReadValueChunk(_chars, _charCount, _chars.Length - _charCount);
+            _charCount += read;
+            node.TextLength += read;
+        }
+        while (read > 0);
     }
 
     private bool IsNamespaceDeclaration(XmlReader reader)
