@@ -191,6 +191,9 @@ public sealed class PrototypeContext
     /// <param name="message">What is wrong, without echoing a secret.</param>
     public void AddError(string key, string message) => _errors.Add($"{_section.Path}:{key} {message}.");
 
+    /// <summary>Records the problems of a component nested in this one (a chain's transformers, a filter's condition), as they are.</summary>
+    internal void AddNestedErrors(IEnumerable<string> errors) => _errors.AddRange(errors);
+
     internal void CheckUnknownKeys()
     {
         foreach (var child in _section.GetChildren())

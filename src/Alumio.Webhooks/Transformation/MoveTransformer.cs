@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Alumio.Webhooks.Processing;
+
+namespace Alumio.Webhooks.Transformation;
+
+/// <summary>
+/// Moves values to other keys (prototype <c>move</c>): as <see cref="CopyTransformer"/>, and the values are then
+/// removed where they were. From <c>address_*</c>, To <c>address.$1</c> gathers flat address fields in one object.
+/// </summary>
+public sealed class MoveTransformer : IEntityTransformer
+{
+    private readonly PatternCopy _copy;
+
+    /// <summary>Initializes a new instance of the <see cref="MoveTransformer"/> class.</summary>
+    /// <param name="from">The pattern path of the values.</param>
+    /// <param name="to">The target path template, with <c>$n</c> captures.</param>
+    /// <exception cref="FormatException">A pattern or the template is invalid, or the template uses a capture the pattern does not have.</exception>
+    public MoveTransformer(string from, string to)
+    {
+        _copy = new PatternCopy(from, to, move: true);
+    }
+
+    /// <summary>Gets the pattern path of the values.</summary>
+    public string From => _copy.From.Text;
+
+    /// <summary>Gets the target path template.</summary>
+    public string To => _copy.To.Text;
+
+    /// <inheritdoc />
+    public ValueTask<EntityTransformResult> TransformAsync(JsonNode entity, TaskContext context, CancellationToken cancellationToken)
+    {
+        _copy.Apply(entity);
+        return ValueTask.FromResult(EntityTransformResult.Continue(entity));
+    }
+}
