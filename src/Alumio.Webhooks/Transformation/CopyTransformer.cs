@@ -4,9 +4,10 @@ using Alumio.Webhooks.Processing;
 namespace Alumio.Webhooks.Transformation;
 
 /// <summary>
-/// Copies values to other keys (prototype <c>copy</c>). <c>From</c> is a pattern path whose wildcard keys capture what
-/// they matched; <c>To</c> is a placeholder template of the target path, where <c>$1</c>, <c>$2</c>, ... are those
-/// captures: From <c>customer.*</c>, To <c>buyer.$1</c> copies every field of <c>customer</c> into <c>buyer</c>.
+/// Copies values to other keys (prototype <c>copy</c>). <c>From</c> is a pattern path whose wildcard keys capture the
+/// key (or array index) they matched; <c>To</c> is a placeholder template of the target path, where <c>$1</c>,
+/// <c>$2</c>, ... are those captures in pattern order: From <c>customer.*</c>, To <c>buyer.$1</c> copies every field
+/// of <c>customer</c> into <c>buyer</c>.
 /// Targets are created as needed; a From that matches nothing copies nothing.
 /// </summary>
 public sealed class CopyTransformer : IEntityTransformer

@@ -5,7 +5,8 @@ namespace Alumio.Webhooks.Transformation;
 
 /// <summary>
 /// Moves values to other keys (prototype <c>move</c>): as <see cref="CopyTransformer"/>, and the values are then
-/// removed where they were. From <c>address_*</c>, To <c>address.$1</c> gathers flat address fields in one object.
+/// removed where they were. From <c>address_*</c>, To <c>address.$1</c> gathers the flat address fields in one
+/// object (a capture is the whole key its wildcard key matched: <c>address.address_city</c>).
 /// </summary>
 public sealed class MoveTransformer : IEntityTransformer
 {

@@ -20,5 +20,9 @@ public sealed class NotCondition : IEntityCondition
     public bool IsMet(JsonNode entity) => !Condition.IsMet(entity);
 
     /// <inheritdoc />
-    public string Describe() => $"not ({Condition.Describe()})";
+    public string Describe()
+    {
+        var inner = Condition.Describe();
+        return inner.StartsWith('(') ? "not " + inner : $"not ({inner})";
+    }
 }
