@@ -237,38 +237,13 @@ public class TransformerConfigurationTests
             "route 'r' transformer 6 (copy): The capture $1 at position 3 has nothing to refer to: the pattern has no wildcard keys.");
     }
 
-    private static async Task<RouteDryRunResult> DryRun(string transformers, string entity, IDictionary<string, string?>? settings = null)
-    {
-        using var services = Build(transformers, settings);
-        return await services.GetRequiredService<RouteDryRun>().RunAsync("r", Entities.Parse(entity), CancellationToken.None);
-    }
+    private static Task<RouteDryRunResult> DryRun(string transformers, string entity, IDictionary<string, string?>? settings = null) =>
+        ConfiguredRoute.DryRunAsync(transformers, entity, settings);
 
-    private static IReadOnlyList<string> Errors(string transformers)
-    {
-        using var services = Build(transformers);
-        var act = () => services.GetRequiredService<WebhookModel>();
-        return act.Should().Throw<AlumioConfigurationException>().Which.Errors;
-    }
+    private static IReadOnlyList<string> Errors(string transformers) => ConfiguredRoute.Errors(transformers);
 
-    private static ServiceProvider Build(string transformers, IDictionary<string, string?>? settings = null, Action<AlumioWebhooksBuilder>? configure = null)
-    {
-        var json = $$"""
-            { "Alumio": {
-                "Webhooks": { "w": { "Incoming": "in" } },
-                "Incoming": { "in": { "Parser": "json" } },
-                "Outgoing": { "o": { "Prototype": "http", "Url": "https://example.invalid/x" } },
-                "Routes": { "r": { "Incoming": "in", "Outgoing": "o", "Transformers": {{transformers}} } } } }
-            """;
-        var root = new ConfigurationBuilder()
-            .AddConfiguration(ConfigurationJsonFile.Root(json))
-            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
-            .Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(root);
-        var webhooks = services.AddAlumioWebhooks(root.GetSection("Alumio"));
-        configure?.Invoke(webhooks);
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Build(string transformers, Action<AlumioWebhooksBuilder>? configure = null) =>
+        ConfiguredRoute.Build(transformers, configure: configure);
 
     private static ServiceProvider BuildCode(Action<RouteBuilder> route)
     {
