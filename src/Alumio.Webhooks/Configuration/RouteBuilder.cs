@@ -95,13 +95,13 @@ public sealed class RouteBuilder
     /// <param name="from">The pattern path of the values; its wildcard keys are captured.</param>
     /// <param name="to">The target path template; <c>$1</c>, <c>$2</c>, ... are the captures.</param>
     /// <returns>This builder.</returns>
-    public RouteBuilder Copy(string from, string to) => Add("copy", _ => new CopyTransformer(from, to));
+    public RouteBuilder Copy(string from, string to) => Add("copy", services => new CopyTransformer(from, to, ConfigurationValues.Resolver(services)));
 
     /// <summary>Moves values to other keys (the <c>move</c> transformer).</summary>
     /// <param name="from">The pattern path of the values; its wildcard keys are captured.</param>
     /// <param name="to">The target path template; <c>$1</c>, <c>$2</c>, ... are the captures.</param>
     /// <returns>This builder.</returns>
-    public RouteBuilder Move(string from, string to) => Add("move", _ => new MoveTransformer(from, to));
+    public RouteBuilder Move(string from, string to) => Add("move", services => new MoveTransformer(from, to, ConfigurationValues.Resolver(services)));
 
     /// <summary>Keeps only the keys matching the patterns (the <c>key-filter</c> transformer).</summary>
     /// <param name="patterns">The pattern paths to keep.</param>

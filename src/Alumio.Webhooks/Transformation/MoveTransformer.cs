@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Alumio.Webhooks.Placeholders;
 using Alumio.Webhooks.Processing;
+using Microsoft.Extensions.Configuration;
 
 namespace Alumio.Webhooks.Transformation;
 
@@ -15,10 +17,16 @@ public sealed class MoveTransformer : IEntityTransformer
     /// <summary>Initializes a new instance of the <see cref="MoveTransformer"/> class.</summary>
     /// <param name="from">The pattern path of the values.</param>
     /// <param name="to">The target path template, with <c>$n</c> captures.</param>
+    /// <param name="configuration">Where <c>${NAME}</c> placeholders are looked up; environment variables when <see langword="null"/>.</param>
     /// <exception cref="FormatException">A pattern or the template is invalid, or the template uses a capture the pattern does not have.</exception>
-    public MoveTransformer(string from, string to)
+    public MoveTransformer(string from, string to, IConfiguration? configuration = null)
+        : this(from, to, ConfigurationValues.Resolver(configuration))
     {
-        _copy = new PatternCopy(from, to, move: true);
+    }
+
+    internal MoveTransformer(string from, string to, ConfigurationValues.Resolve resolve)
+    {
+        _copy = new PatternCopy(from, to, move: true, resolve);
     }
 
     /// <summary>Gets the pattern path of the values.</summary>

@@ -9,7 +9,7 @@ internal sealed class PatternCopy
 {
     private readonly bool _move;
 
-    public PatternCopy(string from, string to, bool move)
+    public PatternCopy(string from, string to, bool move, ConfigurationValues.Resolve resolve)
     {
         ArgumentNullException.ThrowIfNull(from);
         ArgumentNullException.ThrowIfNull(to);
@@ -19,7 +19,7 @@ internal sealed class PatternCopy
             throw new FormatException("The target path is empty.");
         }
 
-        To = PlaceholderTemplate.Parse(to, ConfigurationValues.Resolver((Microsoft.Extensions.Configuration.IConfiguration?)null), From.CaptureCount);
+        To = PlaceholderTemplate.Parse(to, resolve, From.CaptureCount);
         _move = move;
         string? probe = null;
         try

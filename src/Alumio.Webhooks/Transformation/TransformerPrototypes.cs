@@ -45,10 +45,10 @@ internal static class TransformerPrototypes
     }
 
     public static IEntityTransformer CreateCopy(PrototypeContext context) =>
-        ReadCopy(context, (from, to) => new CopyTransformer(from, to));
+        ReadCopy(context, (from, to) => new CopyTransformer(from, to, ConfigurationValues.Resolver(context.Services)));
 
     public static IEntityTransformer CreateMove(PrototypeContext context) =>
-        ReadCopy(context, (from, to) => new MoveTransformer(from, to));
+        ReadCopy(context, (from, to) => new MoveTransformer(from, to, ConfigurationValues.Resolver(context.Services)));
 
     public static IEntityTransformer CreateKeyFilter(PrototypeContext context)
     {
