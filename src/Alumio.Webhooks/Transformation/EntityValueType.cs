@@ -15,6 +15,6 @@ public enum EntityValueType
     /// <summary>A string (<c>string</c>): numbers and booleans become their JSON text.</summary>
     String,
 
-    /// <summary>A date and time (<c>date</c>), read from text and written as ISO 8601 unless an output format is given.</summary>
+    /// <summary>A date and time (<c>date</c>), read from ISO 8601 text or a given format, and written as ISO 8601 unless an output format is given.</summary>
     Date,
 }

@@ -25,7 +25,7 @@ public sealed class TypeSetterTransformer : IEntityTransformer
     /// <param name="type">The type to convert to.</param>
     /// <param name="format">
     /// For <see cref="EntityValueType.Date"/>: the .NET date format the text is written in, such as <c>dd-MM-yyyy HH:mm</c>;
-    /// without it, ISO 8601 and other unambiguous invariant forms are read.
+    /// without it, only ISO 8601 is read (<c>2026-11-30</c>, <c>2026-11-30T14:05:00Z</c>, <c>2026-11-30 14:05+01:00</c>).
     /// </param>
     /// <param name="outputFormat">
     /// For <see cref="EntityValueType.Date"/>: the .NET date format to write, such as <c>yyyy-MM-dd</c>; without it ISO 8601
@@ -69,7 +69,7 @@ public sealed class TypeSetterTransformer : IEntityTransformer
     /// <summary>Gets the type values are converted to.</summary>
     public EntityValueType Type { get; }
 
-    /// <summary>Gets the format dates are read in; <see langword="null"/> for ISO 8601 and other invariant forms.</summary>
+    /// <summary>Gets the format dates are read in; <see langword="null"/> for ISO 8601.</summary>
     public string? Format { get; }
 
     /// <summary>Gets the format dates are written in; <see langword="null"/> for ISO 8601.</summary>
@@ -106,6 +106,13 @@ public sealed class TypeSetterTransformer : IEntityTransformer
         EntityValueType.String => "string",
         _ => "date",
     };
+
+    /// <summary>Whether text starts as an ISO 8601 date does: four digits of a year, then a dash.</summary>
+    private static bool IsIsoDate(string text)
+    {
+        var trimmed = text.AsSpan().Trim();
+        return trimmed.Length >= 10 && char.IsAsciiDigit(trimmed[0]) && char.IsAsciiDigit(trimmed[1]) && char.IsAsciiDigit(trimmed[2]) && char.IsAsciiDigit(trimmed[3]) && trimmed[4] == '-';
+    }
 
     private static TransformerException Unconvertible(string text, string what, string path) =>
         new($"The value {JsonText.Quote(text)} is not {what}.", path);
@@ -173,13 +180,15 @@ public sealed class TypeSetterTransformer : IEntityTransformer
         const DateTimeStyles styles = DateTimeStyles.AllowWhiteSpaces;
         var culture = CultureInfo.InvariantCulture;
 
+        // Without a format only ISO 8601 is read: 01/02/2026 means a different day on either side of the ocean.
         // Parsed as a DateTime first only to learn whether the text carried an offset (its Kind is then not Unspecified).
+        DateTime local = default;
         var parsed = Format is null
-            ? DateTime.TryParse(text, culture, styles, out var local)
+            ? IsIsoDate(text) && DateTime.TryParse(text, culture, styles, out local)
             : DateTime.TryParseExact(text, Format, culture, styles, out local);
         if (!parsed)
         {
-            throw Unconvertible(text, Format is null ? "a date" : $"a date in the format {Format}", path);
+            throw Unconvertible(text, Format is null ? "an ISO 8601 date such as 2026-11-30T14:05:00 (set Format to read other forms)" : $"a date in the format {Format}", path);
         }
 
         if (local.Kind == DateTimeKind.Unspecified)

@@ -168,6 +168,7 @@ public class ValueTransformerTests
     [TestCase(EntityValueType.String, "true", "\"true\"")]
     [TestCase(EntityValueType.String, "\"x\"", "\"x\"")]
     [TestCase(EntityValueType.Date, "\"2026-11-30\"", "\"2026-11-30T00:00:00\"")]
+    [TestCase(EntityValueType.Date, "\" 2026-11-30 14:05 \"", "\"2026-11-30T14:05:00\"")]
     [TestCase(EntityValueType.Date, "\"2026-11-30T14:05:00.250Z\"", "\"2026-11-30T14:05:00.25+00:00\"")]
     [TestCase(EntityValueType.Date, "\"2026-11-30T14:05:00+01:00\"", "\"2026-11-30T14:05:00+01:00\"")]
     public async Task A_type_setter_converts_values(EntityValueType type, string value, string expected)
@@ -187,6 +188,14 @@ public class ValueTransformerTests
     }
 
     [Test]
+    public async Task A_type_setter_with_a_format_reads_only_that_format()
+    {
+        var act = async () => await new TypeSetterTransformer("shipped", EntityValueType.Date, "dd-MM-yyyy").RunAsync("""{"shipped":"2026-11-30"}""");
+
+        (await act.Should().ThrowAsync<TransformerException>()).Which.Message.Should().Be("The value \"2026-11-30\" is not a date in the format dd-MM-yyyy.");
+    }
+
+    [Test]
     public async Task A_type_setter_converts_every_wildcard_match_and_leaves_null_alone()
     {
         (await new TypeSetterTransformer("lines.*.qty", EntityValueType.Int).RunAsync("""{"lines":[{"qty":"2"},{"qty":null},{"sku":"x"}]}"""))
@@ -198,7 +207,8 @@ public class ValueTransformerTests
     [TestCase(EntityValueType.Int, "true", "The value \"true\" is not a whole number.")]
     [TestCase(EntityValueType.Float, "\"1,5\"", "The value \"1,5\" is not a number.")]
     [TestCase(EntityValueType.Bool, "\"maybe\"", "The value \"maybe\" is not a boolean (true/false, 1/0 or yes/no).")]
-    [TestCase(EntityValueType.Date, "\"30/11/2026\"", "The value \"30/11/2026\" is not a date.")]
+    [TestCase(EntityValueType.Date, "\"11/30/2026\"", "The value \"11/30/2026\" is not an ISO 8601 date such as 2026-11-30T14:05:00 (set Format to read other forms).")]
+    [TestCase(EntityValueType.Date, "\"2026-13-01\"", "The value \"2026-13-01\" is not an ISO 8601 date such as 2026-11-30T14:05:00 (set Format to read other forms).")]
     [TestCase(EntityValueType.Date, "20261130", "The value \"20261130\" is not a date written as text.")]
     [TestCase(EntityValueType.String, "{\"a\":1}", "The value is an object, which cannot be converted to string.")]
     public async Task A_type_setter_fails_on_values_that_do_not_convert_naming_the_path(EntityValueType type, string value, string message)
