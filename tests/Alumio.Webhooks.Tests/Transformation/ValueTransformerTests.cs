@@ -38,6 +38,14 @@ public class ValueTransformerTests
     }
 
     [Test]
+    public async Task A_value_setter_key_may_quote_keys_with_dots_and_spaces()
+    {
+        (await new ValueSetterTransformer("\"order.meta\".\"product ID\"", "P-1").RunAsync("""{"order.meta":{}}"""))
+            .Should().Be("""{"order.meta":{"product ID":"P-1"}}""");
+        (await new ValueSetterTransformer("a\\.b", 1).RunAsync("{}")).Should().Be("""{"a.b":1}""");
+    }
+
+    [Test]
     public async Task A_value_setter_replaces_an_existing_value()
     {
         (await new ValueSetterTransformer("carrier", "DHL").RunAsync(Shipment)).Should().Contain("\"carrier\":\"DHL\"").And.NotContain("PostNL");
