@@ -1,4 +1,5 @@
 using Alumio.Webhooks.AspNetCore.Endpoints;
+using Alumio.Webhooks.AspNetCore.Routes;
 using Alumio.Webhooks.AspNetCore.Tasks;
 using Alumio.Webhooks.Configuration;
 using Microsoft.AspNetCore.Routing;
@@ -70,6 +71,24 @@ public static class WebhookEndpointRouteBuilderExtensions
         group.MapGet("{id}", TaskEndpoints.GetAsync).WithDisplayName("Alumio tasks: get");
         group.MapPost("retry", TaskEndpoints.RetryManyAsync).WithDisplayName("Alumio tasks: retry failed");
         group.MapPost("{id}/retry", TaskEndpoints.RetryOneAsync).WithDisplayName("Alumio tasks: retry one");
+        return group;
+    }
+
+    /// <summary>
+    /// Maps the routes API at <c>{BasePath}/routes</c>: <c>POST {BasePath}/routes/{route}/dry-run</c> runs the route's
+    /// transformers on the sample entity in the JSON body and answers <c>{"status":"Continue"|"Skipped"|"Failed",
+    /// "entity":...,"reason":...}</c> (with <c>"branches"</c> when a brancher ran), storing and delivering nothing;
+    /// <c>404</c> for an unknown route, <c>400</c> for a body that is not JSON. Protect it like the tasks API, for
+    /// example with <c>.RequireAuthorization()</c>: results can hold configuration values put in by <c>${NAME}</c>.
+    /// </summary>
+    /// <param name="endpoints">The endpoint route builder.</param>
+    /// <returns>A builder to add conventions to the routes API.</returns>
+    /// <exception cref="InvalidOperationException"><c>AddAlumioWebhooks</c> was not called.</exception>
+    public static IEndpointConventionBuilder MapWebhookRoutes(this IEndpointRouteBuilder endpoints)
+    {
+        var basePath = Prepare(endpoints, nameof(MapWebhookRoutes));
+        var group = endpoints.MapGroup(basePath + "/routes");
+        group.MapPost("{route}/dry-run", RouteEndpoints.DryRunAsync).WithDisplayName("Alumio routes: dry run");
         return group;
     }
 

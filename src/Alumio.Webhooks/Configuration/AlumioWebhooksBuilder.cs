@@ -101,6 +101,13 @@ public sealed class AlumioWebhooksBuilder
     public AlumioWebhooksBuilder AddTransformerPrototype(string name, Func<PrototypeContext, IEntityTransformer> factory) =>
         AddPrototype(name, factory, setup => setup.TransformerPrototypes);
 
+    /// <summary>Registers a condition prototype that configuration can name in the <c>Condition</c> of a <c>filter</c> or <c>conditional</c> transformer.</summary>
+    /// <param name="name">The prototype name; a later registration of the same name wins.</param>
+    /// <param name="factory">Creates the condition from its settings and the application's services.</param>
+    /// <returns>This builder.</returns>
+    public AlumioWebhooksBuilder AddConditionPrototype(string name, Func<PrototypeContext, IEntityCondition> factory) =>
+        AddPrototype(name, factory, setup => setup.ConditionPrototypes);
+
     /// <summary>Registers an outgoing prototype that configuration can name in <c>Outgoing</c>.</summary>
     /// <param name="name">The prototype name; a later registration of the same name wins.</param>
     /// <param name="factory">Creates the outgoing from its settings and the application's services.</param>

@@ -25,5 +25,7 @@ internal sealed class AlumioWebhooksSetup
 
     public Dictionary<string, Func<PrototypeContext, IEntityTransformer>> TransformerPrototypes { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    public Dictionary<string, Func<PrototypeContext, IEntityCondition>> ConditionPrototypes { get; } = new(StringComparer.OrdinalIgnoreCase);
+
     public Dictionary<string, Func<PrototypeContext, IOutgoing>> OutgoingPrototypes { get; } = new(StringComparer.OrdinalIgnoreCase);
 }

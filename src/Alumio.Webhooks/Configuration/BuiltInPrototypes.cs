@@ -1,6 +1,7 @@
 using System.Text;
 using Alumio.Webhooks.Outgoing;
 using Alumio.Webhooks.Parsing;
+using Alumio.Webhooks.Transformation;
 using Alumio.Webhooks.Validation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,6 +44,28 @@ internal static class BuiltInPrototypes
             ReadMethod = context.GetEnum("ReadMethod", XmlReadMethod.WholeFile),
             Csv = ReadCsvOptions(context),
         }));
+
+        setup.TransformerPrototypes.TryAdd("value-setter", TransformerPrototypes.CreateValueSetter);
+        setup.TransformerPrototypes.TryAdd("value-mapper", TransformerPrototypes.CreateValueMapper);
+        setup.TransformerPrototypes.TryAdd("key-mapper", TransformerPrototypes.CreateKeyMapper);
+        setup.TransformerPrototypes.TryAdd("copy", TransformerPrototypes.CreateCopy);
+        setup.TransformerPrototypes.TryAdd("move", TransformerPrototypes.CreateMove);
+        setup.TransformerPrototypes.TryAdd("key-filter", TransformerPrototypes.CreateKeyFilter);
+        setup.TransformerPrototypes.TryAdd("value-remover", TransformerPrototypes.CreateValueRemover);
+        setup.TransformerPrototypes.TryAdd("type-setter", TransformerPrototypes.CreateTypeSetter);
+        setup.TransformerPrototypes.TryAdd("merger", TransformerPrototypes.CreateMerger);
+        setup.TransformerPrototypes.TryAdd("conditional", TransformerPrototypes.CreateConditional);
+        setup.TransformerPrototypes.TryAdd("filter", TransformerPrototypes.CreateFilter);
+        setup.TransformerPrototypes.TryAdd("brancher", TransformerPrototypes.CreateBrancher);
+        setup.TransformerPrototypes.TryAdd("chain", TransformerPrototypes.CreateChain);
+
+        setup.ConditionPrototypes.TryAdd("equals", TransformerPrototypes.CreateEquals);
+        setup.ConditionPrototypes.TryAdd("one-of", TransformerPrototypes.CreateOneOf);
+        setup.ConditionPrototypes.TryAdd("exists", TransformerPrototypes.CreateExists);
+        setup.ConditionPrototypes.TryAdd("matches", TransformerPrototypes.CreateMatches);
+        setup.ConditionPrototypes.TryAdd("and", TransformerPrototypes.CreateAnd);
+        setup.ConditionPrototypes.TryAdd("or", TransformerPrototypes.CreateOr);
+        setup.ConditionPrototypes.TryAdd("not", TransformerPrototypes.CreateNot);
 
         setup.OutgoingPrototypes.TryAdd("http", CreateHttp);
         setup.OutgoingPrototypes.TryAdd("no-action", _ => NoActionOutgoing.Instance);

@@ -69,6 +69,14 @@ internal static class Recipe
             return component;
         };
 
+    /// <summary>The prototype a section names, spelled as registered; as written when it is not registered.</summary>
+    public static string PrototypeName<T>(IConfigurationSection section, IReadOnlyDictionary<string, Func<PrototypeContext, T>> prototypes)
+        where T : class
+    {
+        var prototype = section.Value ?? section["Prototype"] ?? string.Empty;
+        return prototypes.Keys.FirstOrDefault(key => string.Equals(key, prototype, StringComparison.OrdinalIgnoreCase)) ?? prototype;
+    }
+
     private static string Known(string kind, IEnumerable<string> names)
     {
         var known = names.Order(StringComparer.Ordinal).ToList();

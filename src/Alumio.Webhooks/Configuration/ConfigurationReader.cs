@@ -101,6 +101,7 @@ internal static class ConfigurationReader
             foreach (var item in ReadList(section.GetSection("Transformers"), errors))
             {
                 definition.Transformers.Add(Recipe.FromPrototype(item, "transformer", setup.TransformerPrototypes));
+                definition.TransformerNames.Add(Recipe.PrototypeName(item, setup.TransformerPrototypes));
             }
 
             ReadDelivery(section, definition, errors);

@@ -64,6 +64,9 @@ internal sealed class RouteDefinition(string name, string source)
 
     public List<ComponentRecipe<IEntityTransformer>> Transformers { get; } = [];
 
+    /// <summary>The name of each transformer for task errors: its prototype, or what the builder method adds.</summary>
+    public List<string> TransformerNames { get; } = [];
+
     public RetryPolicy Retry { get; set; } = RetryPolicy.None;
 
     public bool RealTime { get; set; }

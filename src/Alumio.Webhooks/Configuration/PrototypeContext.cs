@@ -201,6 +201,9 @@ public sealed class PrototypeContext
         _errors.AddRange(nested._errors);
     }
 
+    /// <summary>Records the problems of a component nested in this one (a chain's transformers, a filter's condition), as they are.</summary>
+    internal void AddNestedErrors(IEnumerable<string> errors) => _errors.AddRange(errors);
+
     internal void CheckUnknownKeys()
     {
         foreach (var child in _section.GetChildren())

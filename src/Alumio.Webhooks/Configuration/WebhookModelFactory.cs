@@ -73,6 +73,7 @@ internal static class WebhookModelFactory
                     Retry = definition.Retry,
                     RealTime = definition.RealTime,
                     MaxConcurrency = definition.MaxConcurrency,
+                    TransformerNames = [.. definition.TransformerNames],
                 });
             }
         }

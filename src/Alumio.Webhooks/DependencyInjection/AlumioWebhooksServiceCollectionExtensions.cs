@@ -3,6 +3,7 @@ using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Processing;
 using Alumio.Webhooks.Receiving;
 using Alumio.Webhooks.Tasks;
+using Alumio.Webhooks.Transformation;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -54,6 +55,10 @@ public static class AlumioWebhooksServiceCollectionExtensions
             provider,
             provider.GetRequiredService<IOptionsMonitor<TaskProcessorOptions>>(),
             provider.GetRequiredService<ILogger<WebhookTaskProcessor>>()));
+        services.TryAddSingleton(provider => new RouteDryRun(
+            provider.GetRequiredService<WebhookModel>(),
+            provider,
+            provider.GetRequiredService<TimeProvider>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StartupValidation>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TaskProcessorService>());
         return new AlumioWebhooksBuilder(services);

@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Routing;
 using Alumio.Webhooks.Tasks;
+using Alumio.Webhooks.Transformation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -173,23 +175,34 @@ public sealed class WebhookTaskProcessor
         try
         {
             var entity = JsonEntity.ToNode(task.EntityUtf8);
-            for (var i = 0; i < route.Transformers.Count; i++)
+            var outcome = await RoutePipeline.RunAsync(route, entity, context, cancellationToken).ConfigureAwait(false);
+            if (outcome.Failed)
             {
-                var result = await route.Transformers[i].TransformAsync(entity, context, cancellationToken).ConfigureAwait(false);
-                if (result.IsSkipped)
-                {
-                    Log.TaskSkipped(_logger, task.Id, route.Name, result.SkipReason);
-                    return Complete(task, WebhookTaskStatus.Skipped, attempts, result.SkipReason);
-                }
-
-                entity = result.Entity;
+                // An error in the data (a TransformerException or PlaceholderException) would fail every retry the same way.
+                return outcome.Permanent ? Fail(task, attempts, outcome.Error!) : FailOrRetry(task, route, attempts, outcome.Error!, null);
             }
 
-            var delivery = await route.Outgoing.SendAsync(entity, context, cancellationToken).ConfigureAwait(false);
-            if (!delivery.Succeeded)
+            if (outcome.Skipped)
             {
-                var error = $"Outgoing '{route.OutgoingName}': {delivery.Error}";
-                return delivery.IsPermanent ? Fail(task, attempts, error) : FailOrRetry(task, route, attempts, error, delivery.RetryAfter);
+                Log.TaskSkipped(_logger, task.Id, route.Name, outcome.SkipReason);
+                return Complete(task, WebhookTaskStatus.Skipped, attempts, outcome.SkipReason);
+            }
+
+            if (outcome.SkipReasons.Count > 0)
+            {
+                Log.BranchesSkipped(_logger, task.Id, route.Name, outcome.SkipReasons.Count, outcome.Entities.Count + outcome.SkipReasons.Count, outcome.SkipReason);
+            }
+
+            for (var i = 0; i < outcome.Entities.Count; i++)
+            {
+                var delivery = await route.Outgoing.SendAsync(outcome.Entities[i], context, cancellationToken).ConfigureAwait(false);
+                if (!delivery.Succeeded)
+                {
+                    // A retry delivers every branch again: the task is the unit of retry.
+                    var branch = outcome.Branched ? string.Create(CultureInfo.InvariantCulture, $"Branch {i + 1} of {outcome.Entities.Count}: ") : string.Empty;
+                    var error = $"{branch}Outgoing '{route.OutgoingName}': {delivery.Error}";
+                    return delivery.IsPermanent ? Fail(task, attempts, error) : FailOrRetry(task, route, attempts, error, delivery.RetryAfter);
+                }
             }
 
             Log.TaskFinished(_logger, task.Id, route.Name, attempts);

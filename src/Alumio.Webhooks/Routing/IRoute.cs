@@ -32,4 +32,10 @@ public interface IRoute
 
     /// <summary>Gets the most tasks of this route processed at the same time in one process, or <see langword="null"/> for the processor's limit only.</summary>
     int? MaxConcurrency => null;
+
+    /// <summary>
+    /// Gets the name of each transformer for task errors, such as <c>value-mapper</c>: the prototype it was configured
+    /// with; <see langword="null"/> to name built-ins by their prototype and others by their type.
+    /// </summary>
+    IReadOnlyList<string>? TransformerNames => null;
 }

@@ -24,4 +24,7 @@ public sealed record WebhookRoute(
 
     /// <inheritdoc />
     public int? MaxConcurrency { get; init; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string>? TransformerNames { get; init; }
 }

@@ -126,7 +126,7 @@ public class ConfigurationTests
         errors.Should().Contain(e => e.StartsWith("Alumio:Routes:r2:Transformers:0:Prototype 'teleport' is not a known transformer prototype", StringComparison.Ordinal));
         errors.Should().Contain("Alumio:Routes:r3 has no Incoming.");
         errors.Should().Contain(e => e.StartsWith("Alumio:Routes:r3:Retries is not a setting of a route", StringComparison.Ordinal));
-        errors.Should().Contain(e => e.EndsWith("no transformer prototypes are registered.", StringComparison.Ordinal));
+        errors.Should().Contain(e => e.EndsWith("known transformer prototypes: brancher, chain, conditional, copy, filter, key-filter, key-mapper, merger, move, type-setter, value-mapper, value-remover, value-setter.", StringComparison.Ordinal));
         errors.Should().Contain(e => e.StartsWith("Alumio:Incoming:in:Parser:Namespaces 'Keep,Strip' is not one of Keep, Strip", StringComparison.Ordinal));
         errors.Should().HaveCount(23);
     }

@@ -106,7 +106,7 @@ public class WebhookTaskProcessorTests
 
         sink.Sent.Should().HaveCount(2);
         var failed = (await host.AllTasksAsync()).Should().ContainSingle(t => t.Status == WebhookTaskStatus.Failed).Which;
-        failed.LastError.Should().Be("InvalidOperationException: cannot map 2");
+        failed.LastError.Should().Be("Route 'r', transformer 0 (code): InvalidOperationException: cannot map 2");
     }
 
     [Test]
