@@ -12,30 +12,36 @@ namespace Alumio.Webhooks.Tasks;
 /// do, but drawn a few kilobytes at a time: on Linux each <see cref="Guid.NewGuid"/> is a system call, and a request
 /// takes one id for itself and one per task.
 /// </remarks>
-internal static class TaskIds
+internal sealed class TaskIds
 {
     private const int IdBytes = 16;
     private const int PoolIds = 256;
 
-    private static readonly Lock Gate = new();
-    private static readonly byte[] Pool = new byte[IdBytes * PoolIds];
-    private static int _used = PoolIds;
-    private static Guid _last;
+    private static readonly TaskIds Shared = new();
 
-    public static Guid Next(DateTimeOffset now)
+    private readonly Lock _gate = new();
+    private readonly byte[] _pool = new byte[IdBytes * PoolIds];
+    private int _used = PoolIds;
+    private Guid _last;
+
+    /// <summary>The next id of this process.</summary>
+    public static Guid Next(DateTimeOffset now) => Shared.NextId(now);
+
+    /// <summary>The next id of this generator; tests use generators of their own.</summary>
+    internal Guid NextId(DateTimeOffset now)
     {
         var milliseconds = now.ToUnixTimeMilliseconds();
         ArgumentOutOfRangeException.ThrowIfNegative(milliseconds, nameof(now));
         Span<byte> bytes = stackalloc byte[IdBytes];
-        lock (Gate)
+        lock (_gate)
         {
             if (_used == PoolIds)
             {
-                RandomNumberGenerator.Fill(Pool);
+                RandomNumberGenerator.Fill(_pool);
                 _used = 0;
             }
 
-            Pool.AsSpan(_used++ * IdBytes, IdBytes).CopyTo(bytes);
+            _pool.AsSpan(_used++ * IdBytes, IdBytes).CopyTo(bytes);
             var candidate = Version7(milliseconds, bytes);
             if (candidate.CompareTo(_last) <= 0)
             {

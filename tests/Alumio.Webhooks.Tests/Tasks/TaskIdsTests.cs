@@ -9,7 +9,7 @@ public class TaskIdsTests
     [Test]
     public void Ids_are_version_7_with_the_time_in_their_first_48_bits()
     {
-        var id = TaskIds.Next(Now);
+        var id = new TaskIds().NextId(Now);
 
         id.Version.Should().Be(7);
         (id.Variant & 0xC).Should().Be(0x8, "the variant bits are 10, as RFC 9562 sets them");
@@ -26,13 +26,14 @@ public class TaskIdsTests
     [Test]
     public void Ids_increase_strictly_within_a_millisecond_and_across_threads()
     {
+        var generator = new TaskIds();
         var ids = new Guid[8][];
         Parallel.For(0, ids.Length, thread =>
         {
             var own = ids[thread] = new Guid[5_000];
             for (var i = 0; i < own.Length; i++)
             {
-                own[i] = TaskIds.Next(Now);
+                own[i] = generator.NextId(Now);
             }
         });
 
@@ -48,9 +49,12 @@ public class TaskIdsTests
     [Test]
     public void Ids_of_a_later_millisecond_sort_after_those_of_an_earlier_one()
     {
-        var earlier = TaskIds.Next(Now.AddDays(1));
-        var later = TaskIds.Next(Now.AddDays(1).AddMilliseconds(1));
+        var generator = new TaskIds();
+        var earlier = generator.NextId(Now);
+        var later = generator.NextId(Now.AddMilliseconds(1));
+        var laterStill = TaskIds.Next(DateTimeOffset.UtcNow);
 
         later.CompareTo(earlier).Should().BePositive();
+        laterStill.Version.Should().Be(7, "the process's own generator makes the same ids");
     }
 }
