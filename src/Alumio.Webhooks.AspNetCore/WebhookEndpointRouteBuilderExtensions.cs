@@ -24,8 +24,9 @@ public static class WebhookEndpointRouteBuilderExtensions
     public static IEndpointConventionBuilder MapWebhooks(this IEndpointRouteBuilder endpoints)
     {
         var basePath = Prepare(endpoints, nameof(MapWebhooks));
+        var endpoint = WebhookEndpoint.Create(endpoints.ServiceProvider);
         return endpoints
-            .Map(basePath + "/webhook/{identifier}", context => WebhookEndpoint.HandleAsync(context, (string)context.Request.RouteValues["identifier"]!))
+            .Map(basePath + "/webhook/{identifier}", context => endpoint.HandleAsync(context, (string)context.Request.RouteValues["identifier"]!))
             .WithDisplayName("Alumio webhooks");
     }
 
@@ -47,8 +48,9 @@ public static class WebhookEndpointRouteBuilderExtensions
         }
 
         var configured = webhook.Identifier;
+        var endpoint = WebhookEndpoint.Create(endpoints.ServiceProvider);
         return endpoints
-            .Map(basePath + "/webhook/" + configured, context => WebhookEndpoint.HandleAsync(context, configured))
+            .Map(basePath + "/webhook/" + configured, context => endpoint.HandleAsync(context, configured))
             .WithDisplayName("Alumio webhook " + configured);
     }
 

@@ -8,16 +8,21 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Alumio.Webhooks.AspNetCore.Endpoints;
 
 /// <summary>Handles a webhook request: runs the receiver and answers with counts or problem details.</summary>
-internal static class WebhookEndpoint
+/// <remarks>
+/// Created when the endpoints are mapped, with the receiver and model resolved once: a request that stores its tasks
+/// and is answered with counts opens no request service scope.
+/// </remarks>
+internal sealed class WebhookEndpoint(WebhookReceiver receiver, WebhookModel model)
 {
-    public static async Task HandleAsync(HttpContext context, string identifier)
-    {
-        var receiver = context.RequestServices.GetRequiredService<WebhookReceiver>();
+    public static WebhookEndpoint Create(IServiceProvider services) =>
+        new(services.GetRequiredService<WebhookReceiver>(), services.GetRequiredService<WebhookModel>());
 
+    public async Task HandleAsync(HttpContext context, string identifier)
+    {
         // The webhook's own MaxBodySize governs its endpoint, in place of the server-wide default. The
         // server's limit is set one byte higher, so the receiver meets the limit first and answers it
         // like any other refusal (problem details naming the webhook, a log line, a metric).
-        if (context.RequestServices.GetRequiredService<WebhookModel>().Webhooks.TryGetValue(identifier, out var webhook)
+        if (model.Webhooks.TryGetValue(identifier, out var webhook)
             && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
         {
             bodySize.MaxRequestBodySize = webhook.MaxBodySize == long.MaxValue ? null : webhook.MaxBodySize + 1;

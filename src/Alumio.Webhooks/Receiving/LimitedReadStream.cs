@@ -26,8 +26,12 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        Count(await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        // Most reads of a small body complete at once: then no state machine is needed.
+        var read = inner.ReadAsync(buffer, cancellationToken);
+        return read.IsCompletedSuccessfully ? new ValueTask<int>(Count(read.Result)) : CountAsync(read);
+    }
 
     public override void Flush()
     {
@@ -41,6 +45,8 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
 
     // The inner stream belongs to the request; it is not closed here.
     protected override void Dispose(bool disposing) => base.Dispose(disposing);
+
+    private async ValueTask<int> CountAsync(ValueTask<int> read) => Count(await read.ConfigureAwait(false));
 
     private int Count(int read)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -89,8 +88,10 @@ public sealed class WebhookReceiver
         List<IRequestBodyVerifier>? verifiers = null;
         try
         {
-            foreach (var validator in webhook.Validators)
+            var validators = webhook.Validators;
+            for (var i = 0; i < validators.Count; i++)
             {
+                var validator = validators[i];
                 var validation = await validator.ValidateAsync(request, cancellationToken).ConfigureAwait(false);
                 if (!validation.Succeeded)
                 {
@@ -112,9 +113,12 @@ public sealed class WebhookReceiver
         }
         finally
         {
-            foreach (var verifier in verifiers ?? [])
+            if (verifiers is not null)
             {
-                verifier.Dispose();
+                foreach (var verifier in verifiers)
+                {
+                    verifier.Dispose();
+                }
             }
         }
     }
@@ -145,7 +149,7 @@ public sealed class WebhookReceiver
         var items = 0;
         var limited = new LimitedReadStream(request.Body, webhook.MaxBodySize);
         var verifying = verifiers is null ? null : new VerifyingReadStream(limited, verifiers);
-        var realTime = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        HashSet<string>? realTime = null;
         var writer = new RequestTaskWriter(_store);
         await using (writer.ConfigureAwait(false))
         {
@@ -160,11 +164,18 @@ public sealed class WebhookReceiver
                         key = await ReadKeyAsync(_model.Incoming[webhook.Incoming[0]], body, request.ContentType, pattern, cancellationToken).ConfigureAwait(false);
                     }
 
-                    foreach (var incomingId in webhook.Incoming)
+                    for (var i = 0; i < webhook.Incoming.Count; i++)
                     {
-                        var incoming = _model.Incoming[incomingId];
+                        var incoming = _model.Incoming[webhook.Incoming[i]];
                         var routes = _model.GetRoutes(incoming.Identifier);
-                        realTime.UnionWith(routes.Where(route => route.RealTime).Select(route => route.Name));
+                        for (var r = 0; r < routes.Count; r++)
+                        {
+                            if (routes[r].RealTime)
+                            {
+                                (realTime ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(routes[r].Name);
+                            }
+                        }
+
                         if (body.CanSeek)
                         {
                             body.Position = 0;
@@ -173,9 +184,9 @@ public sealed class WebhookReceiver
                         await foreach (var entity in ReadItemsAsync(incoming, body, request.ContentType, cancellationToken).ConfigureAwait(false))
                         {
                             items++;
-                            foreach (var route in routes)
+                            for (var r = 0; r < routes.Count; r++)
                             {
-                                await writer.AddAsync(new WebhookTask(TaskIds.Next(now), requestId, webhook.Identifier, route.Name, entity, WebhookTaskStatus.New, 0, null, now, now), cancellationToken).ConfigureAwait(false);
+                                await writer.AddAsync(new WebhookTask(TaskIds.Next(now), requestId, webhook.Identifier, routes[r].Name, entity, WebhookTaskStatus.New, 0, null, now, now), cancellationToken).ConfigureAwait(false);
                             }
                         }
                     }
@@ -197,12 +208,15 @@ public sealed class WebhookReceiver
                 }
 
                 // Claimed last, when the counts are known; the claims become visible with the tasks, in one commit.
-                foreach (var (claimKey, expires) in Claims(idempotency, key, verifiers, now))
+                if (idempotency is not null || verifiers is not null)
                 {
-                    var claim = new IdempotentRequest(webhook.Identifier, claimKey, requestId, items, writer.Count, expires);
-                    if (await writer.ClaimAsync(claim, cancellationToken).ConfigureAwait(false) is { } held)
+                    foreach (var (claimKey, expires) in Claims(idempotency, key, verifiers, now))
                     {
-                        return Repeated(webhook, held);
+                        var claim = new IdempotentRequest(webhook.Identifier, claimKey, requestId, items, writer.Count, expires);
+                        if (await writer.ClaimAsync(claim, cancellationToken).ConfigureAwait(false) is { } held)
+                        {
+                            return Repeated(webhook, held);
+                        }
                     }
                 }
 
@@ -229,7 +243,7 @@ public sealed class WebhookReceiver
         Log.WebhookAccepted(_logger, webhook.Identifier, requestId, items, writer.Count);
         if (writer.Count > 0)
         {
-            if (realTime.Count > 0)
+            if (realTime is not null)
             {
                 await DeliverNowAsync(webhook, requestId, realTime, cancellationToken).ConfigureAwait(false);
             }
@@ -342,23 +356,10 @@ public sealed class WebhookReceiver
         return new WebhookProblem(status, TitleOf(status), failure.Detail!);
     }
 
-    internal static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        if (incoming.Parser is IStreamingParser { StreamsItems: true } streaming && incoming.Splitter is PatternItemSplitter splitter)
-        {
-            await foreach (var item in streaming.ReadItemsAsync(body, contentType, splitter.Pattern, cancellationToken).ConfigureAwait(false))
-            {
-                yield return item;
-            }
-
-            yield break;
-        }
-
-        await foreach (var item in DocumentItems.ReadAsync(incoming.Parser, body, contentType, incoming.Splitter, cancellationToken).ConfigureAwait(false))
-        {
-            yield return item;
-        }
-    }
+    internal static IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, CancellationToken cancellationToken) =>
+        incoming.Parser is IStreamingParser { StreamsItems: true } streaming && incoming.Splitter is PatternItemSplitter splitter
+            ? streaming.ReadItemsAsync(body, contentType, splitter.Pattern, cancellationToken)
+            : DocumentItems.ReadAsync(incoming.Parser, body, contentType, incoming.Splitter, cancellationToken);
 
     private static async ValueTask<Stream> PrepareBodyAsync(Webhook webhook, Stream limited, bool readTwice, CancellationToken cancellationToken)
     {

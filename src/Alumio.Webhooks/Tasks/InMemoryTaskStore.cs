@@ -1,14 +1,23 @@
+using System.Runtime.InteropServices;
+
 namespace Alumio.Webhooks.Tasks;
 
 /// <summary>
 /// Keeps tasks in process memory. Fit for tests and demos only: tasks do not survive a restart, which the host logs
 /// once at start-up.
 /// </summary>
+/// <remarks>
+/// Tasks are held in a hash table, their ids in an ascending array for listing, and the queue of due tasks in an
+/// ascending array for committed tasks plus a sorted set for leases and retries. So a stored task costs the garbage
+/// collector one object of its own (the task; its entity and request id are shared), and a commit holds the lock
+/// only for a few array writes, without allocating.
+/// </remarks>
 public sealed class InMemoryTaskStore : ITaskStore
 {
     private readonly Lock _gate = new();
-    private readonly SortedDictionary<Guid, WebhookTask> _tasks = [];
-    private readonly SortedSet<(DateTimeOffset Due, Guid Id)> _due = [];
+    private readonly Dictionary<Guid, WebhookTask> _tasks = [];
+    private readonly SortedIds _ids = new();
+    private readonly DueQueue _due = new();
     private readonly Dictionary<Guid, List<TaskAttempt>> _attempts = [];
     private readonly Dictionary<(string Webhook, string Key), Claim> _claims = [];
     private readonly TimeProvider _timeProvider;
@@ -38,33 +47,19 @@ public sealed class InMemoryTaskStore : ITaskStore
         var leased = new List<WebhookTask>();
         lock (_gate)
         {
-            var chosen = new List<(DateTimeOffset Due, Guid Id)>();
-            foreach (var entry in _due)
+            var chosen = new List<Guid>();
+            _due.Take(now, request.MaxCount, id => Wanted(_tasks[id], request), chosen);
+            foreach (var id in chosen)
             {
-                if (entry.Due > now || chosen.Count == request.MaxCount)
-                {
-                    break;
-                }
-
-                var task = _tasks[entry.Id];
-                if (Wanted(task, request))
-                {
-                    chosen.Add(entry);
-                }
-            }
-
-            foreach (var entry in chosen)
-            {
-                _due.Remove(entry);
-                var task = _tasks[entry.Id] with
+                var task = _tasks[id] with
                 {
                     Status = WebhookTaskStatus.Processing,
                     LeaseId = Guid.NewGuid(),
                     DueAt = now + request.Duration,
                     UpdatedAt = now,
                 };
-                _tasks[entry.Id] = task;
-                _due.Add((task.DueAt!.Value, task.Id));
+                _tasks[id] = task;
+                _due.Add(task.DueAt!.Value, id);
                 leased.Add(task);
             }
         }
@@ -89,7 +84,7 @@ public sealed class InMemoryTaskStore : ITaskStore
                 return ValueTask.FromResult(false);
             }
 
-            _due.Remove((stored.DueAt!.Value, stored.Id));
+            _due.Remove(stored.DueAt!.Value, stored.Id);
             var completed = task with
             {
                 LeaseId = null,
@@ -99,7 +94,7 @@ public sealed class InMemoryTaskStore : ITaskStore
             _tasks[task.Id] = completed;
             if (completed.DueAt is { } due)
             {
-                _due.Add((due, completed.Id));
+                _due.Add(due, completed.Id);
             }
 
             if (attempt is not null)
@@ -128,7 +123,7 @@ public sealed class InMemoryTaskStore : ITaskStore
             {
                 if (IsCurrentLease(task, out var stored))
                 {
-                    _due.Remove((stored.DueAt!.Value, stored.Id));
+                    _due.Remove(stored.DueAt!.Value, stored.Id);
                     var released = stored with
                     {
                         Status = stored.Attempts == 0 ? WebhookTaskStatus.New : WebhookTaskStatus.Retry,
@@ -137,7 +132,7 @@ public sealed class InMemoryTaskStore : ITaskStore
                         UpdatedAt = now,
                     };
                     _tasks[task.Id] = released;
-                    _due.Add((released.DueAt ?? released.CreatedAt, released.Id));
+                    _due.Add(released.DueAt ?? released.CreatedAt, released.Id);
                 }
             }
         }
@@ -177,9 +172,11 @@ public sealed class InMemoryTaskStore : ITaskStore
         var hasMore = false;
         lock (_gate)
         {
-            foreach (var task in _tasks.Values)
+            var ids = _ids.AsSpan();
+            for (var i = query.After is { } after ? _ids.IndexAfter(after) : 0; i < ids.Length; i++)
             {
-                if ((query.After is { } after && task.Id.CompareTo(after) <= 0) || !Matches(task, query))
+                var task = _tasks[ids[i]];
+                if (!Matches(task, query))
                 {
                     continue;
                 }
@@ -204,13 +201,18 @@ public sealed class InMemoryTaskStore : ITaskStore
         cancellationToken.ThrowIfCancellationRequested();
         var now = _timeProvider.GetUtcNow();
         var count = 0;
+        var anyStatus = filter with { Status = null };
         lock (_gate)
         {
-            foreach (var task in _tasks.Values.Where(t => t.Status == WebhookTaskStatus.Failed && Matches(t, filter with { Status = null })).ToList())
+            foreach (var id in _ids.AsSpan())
             {
-                _tasks[task.Id] = task with { Status = WebhookTaskStatus.Retry, DueAt = now, UpdatedAt = now };
-                _due.Add((now, task.Id));
-                count++;
+                var task = _tasks[id];
+                if (task.Status == WebhookTaskStatus.Failed && Matches(task, anyStatus))
+                {
+                    _tasks[id] = task with { Status = WebhookTaskStatus.Retry, DueAt = now, UpdatedAt = now };
+                    _due.Add(now, id);
+                    count++;
+                }
             }
         }
 
@@ -223,12 +225,24 @@ public sealed class InMemoryTaskStore : ITaskStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            var done = _tasks.Values.Where(t => t.Status is WebhookTaskStatus.Finished or WebhookTaskStatus.Skipped && t.UpdatedAt < updatedBefore).Select(t => t.Id).ToList();
-            foreach (var id in done)
+            var ids = _ids.AsSpan();
+            var kept = 0;
+            foreach (var id in ids)
             {
-                _tasks.Remove(id);
-                _attempts.Remove(id);
+                var task = _tasks[id];
+                if (task.Status is WebhookTaskStatus.Finished or WebhookTaskStatus.Skipped && task.UpdatedAt < updatedBefore)
+                {
+                    _tasks.Remove(id);
+                    _attempts.Remove(id);
+                }
+                else
+                {
+                    ids[kept++] = id;
+                }
             }
+
+            var pruned = ids.Length - kept;
+            _ids.Truncate(kept);
 
             var now = _timeProvider.GetUtcNow();
             foreach (var (key, claim) in _claims.ToList())
@@ -239,7 +253,7 @@ public sealed class InMemoryTaskStore : ITaskStore
                 }
             }
 
-            return ValueTask.FromResult(done.Count);
+            return ValueTask.FromResult(pruned);
         }
     }
 
@@ -277,18 +291,24 @@ public sealed class InMemoryTaskStore : ITaskStore
     {
         lock (_gate)
         {
-            foreach (var task in tasks)
+            for (var i = 0; i < tasks.Count; i++)
             {
-                if (_tasks.ContainsKey(task.Id))
+                if (!_tasks.TryAdd(tasks[i].Id, tasks[i]))
                 {
-                    throw new InvalidOperationException($"A task with id {task.Id} is already stored.");
+                    // Stored already, or twice in the batch: nothing of the batch is stored.
+                    for (var added = 0; added < i; added++)
+                    {
+                        _tasks.Remove(tasks[added].Id);
+                    }
+
+                    throw new InvalidOperationException($"A task with id {tasks[i].Id} is already stored.");
                 }
             }
 
             foreach (var task in tasks)
             {
-                _tasks.Add(task.Id, task);
-                _due.Add((task.DueAt ?? task.CreatedAt, task.Id));
+                _ids.Add(task.Id);
+                _due.AddCommitted(task.DueAt ?? task.CreatedAt, task.Id);
             }
 
             foreach (var key in claims)
@@ -344,6 +364,210 @@ public sealed class InMemoryTaskStore : ITaskStore
                     claim.Pending.Done.TrySetResult();
                 }
             }
+        }
+    }
+
+    /// <summary>Ids in ascending order, in one array. Ids mostly arrive in order (version 7), so adding one is mostly appending it.</summary>
+    private sealed class SortedIds
+    {
+        private readonly List<Guid> _ids = [];
+
+        public Span<Guid> AsSpan() => CollectionsMarshal.AsSpan(_ids);
+
+        public void Add(Guid id)
+        {
+            if (_ids.Count == 0 || _ids[^1].CompareTo(id) < 0)
+            {
+                _ids.Add(id);
+                return;
+            }
+
+            var index = _ids.BinarySearch(id);
+            _ids.Insert(index < 0 ? ~index : index, id);
+        }
+
+        /// <summary>The index of the first id greater than <paramref name="id"/>.</summary>
+        public int IndexAfter(Guid id)
+        {
+            var index = _ids.BinarySearch(id);
+            return index < 0 ? ~index : index + 1;
+        }
+
+        /// <summary>Keeps the first <paramref name="count"/> ids.</summary>
+        public void Truncate(int count) => _ids.RemoveRange(count, _ids.Count - count);
+    }
+
+    /// <summary>
+    /// The due tasks in (due time, id) order. Committed tasks, due from their creation and so arriving in about that
+    /// order, go to an ascending array that leases take from the front, leaving marks behind; leases, retries and released
+    /// tasks, few at a time, go to a sorted set. A lease reads both in order.
+    /// </summary>
+    private sealed class DueQueue
+    {
+        /// <summary>Below this many dead entries the array is not compacted.</summary>
+        private const int CompactAfter = 1024;
+
+        private readonly List<Entry> _committed = [];
+        private readonly SortedSet<(DateTimeOffset Due, Guid Id)> _others = [];
+
+        /// <summary>The first entry of <see cref="_committed"/> that may be live; every one before it is taken.</summary>
+        private int _head;
+
+        /// <summary>How many entries at or after <see cref="_head"/> are taken.</summary>
+        private int _taken;
+
+        public void AddCommitted(DateTimeOffset due, Guid id)
+        {
+            var entry = new Entry(due, id);
+            var count = _committed.Count;
+            if (count == _head || Compare(_committed[count - 1], entry) < 0)
+            {
+                _committed.Add(entry);
+                return;
+            }
+
+            int low = _head, high = count;
+            while (low < high)
+            {
+                var middle = low + ((high - low) / 2);
+                if (Compare(_committed[middle], entry) < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle;
+                }
+            }
+
+            _committed.Insert(low, entry);
+        }
+
+        public void Add(DateTimeOffset due, Guid id) => _others.Add((due, id));
+
+        public void Remove(DateTimeOffset due, Guid id)
+        {
+            if (_others.Remove((due, id)))
+            {
+                return;
+            }
+
+            var entries = CollectionsMarshal.AsSpan(_committed)[_head..];
+            var index = entries.BinarySearch(new Entry(due, id), EntryComparer.Instance);
+            if (index >= 0 && !entries[index].Taken)
+            {
+                entries[index].Taken = true;
+                _taken++;
+                Tidy();
+            }
+        }
+
+        /// <summary>Takes up to <paramref name="max"/> entries due by <paramref name="now"/> that <paramref name="wanted"/> accepts, oldest due first.</summary>
+        public void Take(DateTimeOffset now, int max, Func<Guid, bool> wanted, List<Guid> chosen)
+        {
+            var committed = CollectionsMarshal.AsSpan(_committed);
+            var next = _head;
+            List<(DateTimeOffset Due, Guid Id)>? fromOthers = null;
+            using (var others = _others.GetEnumerator())
+            {
+                var hasOther = others.MoveNext();
+                while (chosen.Count < max)
+                {
+                    while (next < committed.Length && committed[next].Taken)
+                    {
+                        next++;
+                    }
+
+                    var hasCommitted = next < committed.Length;
+                    if (!hasCommitted && !hasOther)
+                    {
+                        break;
+                    }
+
+                    var fromCommitted = hasCommitted && (!hasOther || Compare(committed[next], new Entry(others.Current.Due, others.Current.Id)) < 0);
+                    var (due, id) = fromCommitted ? (committed[next].Due, committed[next].Id) : others.Current;
+                    if (due > now)
+                    {
+                        break;
+                    }
+
+                    if (wanted(id))
+                    {
+                        chosen.Add(id);
+                        if (fromCommitted)
+                        {
+                            committed[next].Taken = true;
+                            _taken++;
+                        }
+                        else
+                        {
+                            (fromOthers ??= []).Add((due, id));
+                        }
+                    }
+
+                    if (fromCommitted)
+                    {
+                        next++;
+                    }
+                    else
+                    {
+                        hasOther = others.MoveNext();
+                    }
+                }
+            }
+
+            if (fromOthers is not null)
+            {
+                foreach (var entry in fromOthers)
+                {
+                    _others.Remove(entry);
+                }
+            }
+
+            Tidy();
+        }
+
+        private static int Compare(Entry left, Entry right)
+        {
+            var byDue = left.Due.CompareTo(right.Due);
+            return byDue != 0 ? byDue : left.Id.CompareTo(right.Id);
+        }
+
+        /// <summary>Moves the head past taken entries, and drops them from the array once they are many.</summary>
+        private void Tidy()
+        {
+            var committed = CollectionsMarshal.AsSpan(_committed);
+            while (_head < committed.Length && committed[_head].Taken)
+            {
+                _head++;
+                _taken--;
+            }
+
+            if (_head > CompactAfter && _head > committed.Length / 2)
+            {
+                _committed.RemoveRange(0, _head);
+                _head = 0;
+            }
+            else if (_taken > CompactAfter && _taken > (committed.Length - _head) / 2)
+            {
+                _committed.RemoveAll(entry => entry.Taken);
+                _head = 0;
+                _taken = 0;
+            }
+        }
+
+        private struct Entry(DateTimeOffset due, Guid id)
+        {
+            public readonly DateTimeOffset Due = due;
+            public readonly Guid Id = id;
+            public bool Taken;
+        }
+
+        private sealed class EntryComparer : IComparer<Entry>
+        {
+            public static readonly EntryComparer Instance = new();
+
+            public int Compare(Entry x, Entry y) => DueQueue.Compare(x, y);
         }
     }
 
