@@ -6,15 +6,20 @@ namespace Alumio.Webhooks.PostgreSql;
 
 /// <summary>
 /// Group commit for small batches: the commits that wait are taken together by a writer and stored in one transaction
-/// (one multi-row <c>INSERT</c> of the claims, one of the tasks, one <c>NOTIFY</c>, one <c>COMMIT</c>), so concurrent
-/// requests share one round trip sequence and one WAL flush instead of paying one each. Every commit completes only
-/// once that transaction committed. One commit's failure does not fail the others: a claim another request committed
-/// meanwhile fails only its own commit, and any other error before the <c>COMMIT</c> (such as a task id that is already
-/// stored) makes the writer store the group's commits again, each in a transaction of its own.
+/// (one multi-row <c>INSERT</c> of the claims, one of the tasks, one <c>NOTIFY</c>), so concurrent requests share one
+/// round trip and one WAL flush instead of paying one each. Every commit completes only once that transaction
+/// committed. One commit's failure does not fail the others: a claim another request committed meanwhile fails only
+/// its own commit, and any other error the server reports (such as a task id that is already stored) makes the writer
+/// store the group's commits again, each in a transaction of its own.
 /// </summary>
 /// <remarks>
-/// Up to <see cref="MaxWriters"/> writers run at once, each with one connection from the pool while it has work; a
-/// writer takes every waiting commit up to <see cref="MaxGroupTasks"/> tasks or <see cref="MaxGroupBytes"/> entity bytes.
+/// One writer takes every waiting commit, up to <see cref="MaxGroupTasks"/> tasks or <see cref="MaxGroupBytes"/> entity
+/// bytes, and meanwhile the next commits gather for its next group; a second writer (up to <see cref="MaxWriters"/>)
+/// starts only while more than a full group waits. A writer keeps one pooled connection while work comes, and gives it
+/// back (and ends) once none came for <see cref="IdleTimeout"/>. A group without claims is one round trip: its
+/// statements run in one implicit transaction, which the server commits (and, with <c>synchronous_commit</c> on,
+/// flushes) before it answers. A group with claims runs in an explicit transaction that commits only if every claim
+/// was written.
 /// </remarks>
 internal sealed class PostgreSqlGroupCommitter
 {
@@ -24,15 +29,21 @@ internal sealed class PostgreSqlGroupCommitter
     /// <summary>How many entity bytes (roughly) one group transaction takes at most.</summary>
     public const long MaxGroupBytes = 8 * 1024 * 1024;
 
+    /// <summary>How long a writer without work keeps its connection, waiting for the next commit.</summary>
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(2);
+
     private readonly PostgreSqlTaskStore _store;
     private readonly NpgsqlDataSource _dataSource;
     private readonly Lock _gate = new();
     private readonly Queue<PendingCommit> _queue = new();
     private readonly List<Task> _writers = [];
+    private readonly List<TaskCompletionSource<bool>> _idle = [];
     private readonly string _insertTasks;
     private readonly string _insertClaims;
     private TaskCompletionSource? _paused;
+    private int _queuedTasks;
     private int _running;
+    private int _busy;
     private bool _stopped;
     private long _transactions;
     private long _commits;
@@ -61,10 +72,10 @@ internal sealed class PostgreSqlGroupCommitter
     /// <summary>Gets or sets how many writers (transactions) may run at once.</summary>
     public int MaxWriters { get; set; } = 2;
 
-    /// <summary>Gets how many group transactions committed.</summary>
+    /// <summary>Gets how many transactions the writers committed.</summary>
     public long Transactions => Interlocked.Read(ref _transactions);
 
-    /// <summary>Gets how many batches were committed by group transactions.</summary>
+    /// <summary>Gets how many batches the writers committed.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Gets how many commits wait for a writer.</summary>
@@ -81,7 +92,7 @@ internal sealed class PostgreSqlGroupCommitter
 
     /// <summary>Queues a batch's tasks and claims; completes once they are committed.</summary>
     /// <param name="tasks">The tasks; not changed until the returned task completes.</param>
-    /// <param name="claims">The claims, each under this process's claim lock for its key.</param>
+    /// <param name="claims">The claims, each under its key's claim lock.</param>
     /// <param name="entityBytes">The tasks' entity bytes, to bound a group.</param>
     /// <param name="cancellationToken">Cancels the commit while it waits for a writer; once a writer took it, it completes.</param>
     /// <returns>A task that completes when the batch is committed.</returns>
@@ -93,6 +104,7 @@ internal sealed class PostgreSqlGroupCommitter
         }
 
         var commit = new PendingCommit(tasks, claims, entityBytes);
+        TaskCompletionSource<bool>? wake = null;
         lock (_gate)
         {
             if (_stopped)
@@ -101,14 +113,29 @@ internal sealed class PostgreSqlGroupCommitter
             }
 
             _queue.Enqueue(commit);
-            if (_running < MaxWriters)
+            _queuedTasks += tasks.Count;
+
+            // No writer at work: one takes this commit now. A writer at work takes it with its next group, unless more
+            // than a full group waits already; then a second writer helps.
+            if (_busy == 0 || (_busy < MaxWriters && _queuedTasks > MaxGroupTasks))
             {
-                _running++;
-                _writers.RemoveAll(writer => writer.IsCompleted);
-                _writers.Add(Task.Run(RunAsync, CancellationToken.None));
+                if (_idle.Count > 0)
+                {
+                    wake = _idle[^1];
+                    _idle.RemoveAt(_idle.Count - 1);
+                    _busy++;
+                }
+                else if (_running < MaxWriters)
+                {
+                    _running++;
+                    _busy++;
+                    _writers.RemoveAll(writer => writer.IsCompleted);
+                    _writers.Add(Task.Run(RunAsync, CancellationToken.None));
+                }
             }
         }
 
+        wake?.TrySetResult(true);
         commit.CancelWhen(cancellationToken);
         return commit.Completion;
     }
@@ -128,12 +155,21 @@ internal sealed class PostgreSqlGroupCommitter
     {
         List<PendingCommit> dropped;
         Task[] writers;
+        TaskCompletionSource<bool>[] idle;
         lock (_gate)
         {
             _stopped = true;
             dropped = [.. _queue];
             _queue.Clear();
+            _queuedTasks = 0;
             writers = [.. _writers];
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        foreach (var writer in idle)
+        {
+            writer.TrySetResult(false);
         }
 
         foreach (var commit in dropped)
@@ -148,6 +184,7 @@ internal sealed class PostgreSqlGroupCommitter
         await Task.WhenAll(writers).ConfigureAwait(false);
     }
 
+    /// <summary>A writer: takes groups while commits wait, then waits a while for more, keeping its connection.</summary>
     private async Task RunAsync()
     {
         NpgsqlConnection? connection = null;
@@ -161,19 +198,34 @@ internal sealed class PostgreSqlGroupCommitter
                     await paused.Task.ConfigureAwait(false);
                 }
 
+                TaskCompletionSource<bool>? idle = null;
                 lock (_gate)
                 {
                     Take(group);
                     if (group.Count == 0)
                     {
-                        // Decided under the lock that queues commits, so a commit queued from now on starts a writer.
-                        _running--;
-                        return;
+                        _busy--;
+                        if (_stopped)
+                        {
+                            _running--;
+                            return;
+                        }
+
+                        // Decided under the lock that queues commits, so the next commit wakes this writer.
+                        idle = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+                        _idle.Add(idle);
                     }
                 }
 
-                connection = await WriteGroupAsync(connection, group).ConfigureAwait(false);
-                group.Clear();
+                if (idle is null)
+                {
+                    connection = await WriteGroupAsync(connection, group).ConfigureAwait(false);
+                    group.Clear();
+                }
+                else if (!await WaitForWorkAsync(idle).ConfigureAwait(false))
+                {
+                    return;
+                }
             }
         }
         finally
@@ -182,6 +234,40 @@ internal sealed class PostgreSqlGroupCommitter
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits until a commit wakes the writer (counted busy by the waker); <see langword="false"/> when none came in time,
+    /// or the committer stopped, and the writer ends.
+    /// </summary>
+    private async Task<bool> WaitForWorkAsync(TaskCompletionSource<bool> idle)
+    {
+        bool woken;
+        try
+        {
+            woken = await idle.Task.WaitAsync(IdleTimeout, TimeProvider.System).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            woken = false;
+        }
+
+        if (woken)
+        {
+            return true;
+        }
+
+        lock (_gate)
+        {
+            // Taken off the idle list by a commit just as the wait ran out (not by a stop): the commit counts on this writer.
+            if (!_idle.Remove(idle) && !_stopped)
+            {
+                return true;
+            }
+
+            _running--;
+            return false;
         }
     }
 
@@ -198,6 +284,7 @@ internal sealed class PostgreSqlGroupCommitter
             }
 
             _queue.Dequeue();
+            _queuedTasks -= next.Tasks.Count;
             if (next.TryTake())
             {
                 group.Add(next);
@@ -280,30 +367,43 @@ internal sealed class PostgreSqlGroupCommitter
         return kept;
     }
 
-    /// <summary>One transaction for the commits: claims, tasks, notification, then <c>COMMIT</c>.</summary>
+    /// <summary>
+    /// One transaction for the commits. Without claims it is one round trip: the tasks and the notification in one
+    /// implicit transaction, which the server commits before it answers. With claims the transaction is explicit:
+    /// claims, tasks and notification, then <c>COMMIT</c> only if every claim was written.
+    /// </summary>
     private async Task<(NpgsqlConnection? Connection, Outcome Outcome)> TryWriteAsync(NpgsqlConnection? connection, IReadOnlyList<PendingCommit> commits)
     {
         var committing = false;
         try
         {
             connection ??= await _dataSource.OpenConnectionAsync(CancellationToken.None).ConfigureAwait(false);
+            var claimCount = commits.Sum(commit => commit.Claims.Count);
+            if (claimCount == 0)
+            {
+                var batch = Build(connection, transaction: null, commits);
+                await using (batch.ConfigureAwait(false))
+                {
+                    committing = true;
+                    await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+
+                return (connection, new Outcome(OutcomeKind.Committed, null, null, null));
+            }
+
             var transaction = await connection.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
             {
-                HashSet<(string Webhook, string Key)>? won = null;
-                var batch = Build(connection, transaction, commits, out var claimCount);
+                var won = new HashSet<(string Webhook, string Key)>(claimCount);
+                var batch = Build(connection, transaction, commits);
                 await using (batch.ConfigureAwait(false))
                 {
                     var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
                     await using (reader.ConfigureAwait(false))
                     {
-                        if (claimCount > 0)
+                        while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
                         {
-                            won = new HashSet<(string, string)>(claimCount);
-                            while (await reader.ReadAsync(CancellationToken.None).ConfigureAwait(false))
-                            {
-                                won.Add((reader.GetString(0), reader.GetString(1)));
-                            }
+                            won.Add((reader.GetString(0), reader.GetString(1)));
                         }
 
                         // Every statement's outcome is read before the COMMIT, so a failing one surfaces here.
@@ -313,7 +413,7 @@ internal sealed class PostgreSqlGroupCommitter
                     }
                 }
 
-                if (won is not null && won.Count < claimCount)
+                if (won.Count < claimCount)
                 {
                     var losers = commits.Where(commit => commit.Claims.Any(claim => !won.Contains((claim.Webhook, claim.Key)))).ToList();
                     var held = await FindHeldAsync(connection, losers, won).ConfigureAwait(false);
@@ -334,15 +434,16 @@ internal sealed class PostgreSqlGroupCommitter
                 connection = null;
             }
 
-            // A COMMIT the server refused did not commit; one cut off on the way may have.
-            var known = !committing || exception is PostgresException;
+            // An error the server reports ends the transaction without a commit. A connection lost while the commit was
+            // on its way, or a session ended (FATAL) then, leaves it unknown whether the commit happened.
+            var known = !committing || exception is PostgresException { InvariantSeverity: "ERROR" };
             return (connection, new Outcome(known ? OutcomeKind.FailedBeforeCommit : OutcomeKind.Unknown, exception, null, null));
         }
     }
 
-    private NpgsqlBatch Build(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<PendingCommit> commits, out int claimCount)
+    private NpgsqlBatch Build(NpgsqlConnection connection, NpgsqlTransaction? transaction, IReadOnlyList<PendingCommit> commits)
     {
-        claimCount = 0;
+        var claimCount = 0;
         var taskCount = 0;
         foreach (var commit in commits)
         {
