@@ -105,6 +105,13 @@ internal sealed class PostgreSqlSchema
     /// <summary>Gets the <c>pg_advisory_xact_lock</c> key that serializes migrations of this schema.</summary>
     public long LockKey { get; }
 
+    /// <summary>
+    /// Gets the <c>pg_advisory_xact_lock</c> key an idempotency claim of a key takes while its batch is open: a stable
+    /// 64-bit hash (FNV-1a, the same in every process and version) of the schema, the webhook and the key. Two keys that
+    /// share a hash only make their claimers wait for each other.
+    /// </summary>
+    public long ClaimLockKey(string webhook, string key) => Hash("Alumio.Webhooks.PostgreSql/claim/" + Name + "\0" + webhook + "\0" + key);
+
     /// <summary>Gets the statement that creates the version table when it is missing.</summary>
     public string CreateVersionsTable =>
         $"CREATE TABLE IF NOT EXISTS {Versions} (version integer PRIMARY KEY, description text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())";
@@ -143,10 +150,13 @@ internal sealed class PostgreSqlSchema
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>A stable 64-bit key per schema (FNV-1a over a fixed prefix and the name), the same in every process.</summary>
-    private static long AdvisoryLockKey(string schema)
+    private static long AdvisoryLockKey(string schema) => Hash("Alumio.Webhooks.PostgreSql/" + schema);
+
+    /// <summary>FNV-1a over the text's UTF-8 bytes.</summary>
+    private static long Hash(string text)
     {
         var hash = 14695981039346656037UL;
-        foreach (var b in Encoding.UTF8.GetBytes("Alumio.Webhooks.PostgreSql/" + schema))
+        foreach (var b in Encoding.UTF8.GetBytes(text))
         {
             hash = (hash ^ b) * 1099511628211UL;
         }

@@ -11,8 +11,10 @@ namespace Alumio.Webhooks.PostgreSql;
 /// <summary>
 /// Keeps tasks in PostgreSQL, so that several instances of an application share one queue. Processors lease due tasks
 /// with <c>FOR UPDATE SKIP LOCKED</c>, so no two instances hold the same task under a live lease, and a crashed
-/// instance's tasks come back when their leases run out. A batch streams its tasks into one open transaction with binary
-/// <c>COPY</c>; its commit sends a <c>NOTIFY</c> that wakes the processors of the other instances.
+/// instance's tasks come back when their leases run out. A small batch stays in memory until it commits, and is then
+/// stored together with the other batches committing at the same moment, in one transaction (group commit); a large
+/// batch streams its tasks into a transaction of its own with binary <c>COPY</c>. Each transaction that stores tasks
+/// sends a <c>NOTIFY</c> that wakes the processors of the other instances.
 /// </summary>
 /// <remarks>
 /// Every time the store records or compares (leases, retries, idempotency windows) comes from the
@@ -36,7 +38,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="PostgreSqlTaskStore"/> class that connects with a connection string.</summary>
-    /// <param name="connectionString">The Npgsql connection string. Each open batch holds one pooled connection until it commits; size <c>Maximum Pool Size</c> for the requests in flight.</param>
+    /// <param name="connectionString">The Npgsql connection string. Group commit uses up to two pooled connections; a batch that claims an idempotency key or streams a large request holds one more until it ends: size <c>Maximum Pool Size</c> for those requests in flight.</param>
     /// <param name="timeProvider">The clock used for leases, retries and idempotency windows.</param>
     /// <param name="options">The schema and start-up behaviour; defaults when <see langword="null"/>.</param>
     /// <param name="logger">Logs migrations; nothing is logged when <see langword="null"/>.</param>
@@ -75,6 +77,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         _logger = logger ?? NullLogger.Instance;
         Options = settings;
         Schema = new PostgreSqlSchema(settings.Schema);
+        GroupCommitter = new PostgreSqlGroupCommitter(this, dataSource);
     }
 
     /// <summary>Gets the settings the store was made with.</summary>
@@ -82,6 +85,12 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
 
     /// <summary>Gets the schema's names.</summary>
     internal PostgreSqlSchema Schema { get; }
+
+    /// <summary>Gets the data source the store's connections come from.</summary>
+    internal NpgsqlDataSource DataSource => _dataSource;
+
+    /// <summary>Gets the writer that commits small batches together.</summary>
+    internal PostgreSqlGroupCommitter GroupCommitter { get; }
 
     /// <summary>
     /// Gets the SQL script that creates the store's schema and tables at the version this library needs, for hosts that
@@ -131,17 +140,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
     public async ValueTask<ITaskBatch> BeginBatchAsync(CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-            return new PostgreSqlTaskBatch(this, connection, transaction);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return new PostgreSqlTaskBatch(this);
     }
 
     /// <inheritdoc />
@@ -397,7 +396,10 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         return await FindClaimAsync(connection, webhook, key, Now(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the store's connections (when it opened them itself). Batches still open fail from then on.</summary>
+    /// <summary>
+    /// Closes the store's connections (when it opened them itself). Commits the group writer has begun complete first;
+    /// commits still waiting for it, and batches still open, fail from then on and store nothing.
+    /// </summary>
     /// <returns>A task that completes when the connections are closed.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -405,6 +407,8 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         {
             return;
         }
+
+        await GroupCommitter.StopAsync().ConfigureAwait(false);
 
         if (_ownsDataSource)
         {
