@@ -150,7 +150,7 @@ internal static class BuiltInPrototypes
             Signing = ReadSigning(context),
             Timeout = timeout,
         };
-        return context.HasErrors ? null! : new HttpOutgoing(options, context.Services.GetRequiredService<IHttpClientFactory>(), context.Services.GetService<TimeProvider>());
+        return context.HasErrors ? null! : new HttpOutgoing(options, context.Services.GetRequiredService<IHttpClientFactory>(), context.Services.GetService<TimeProvider>(), context.Services.GetService<IConfiguration>());
     }
 
     private static HttpAuthentication? ReadAuthentication(PrototypeContext context)

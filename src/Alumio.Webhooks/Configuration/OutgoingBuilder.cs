@@ -30,7 +30,7 @@ public sealed class OutgoingBuilder
     public OutgoingBuilder Http(HttpOutgoingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return Set(services => new HttpOutgoing(options, services.GetRequiredService<IHttpClientFactory>(), services.GetService<TimeProvider>()));
+        return Set(services => new HttpOutgoing(options, services.GetRequiredService<IHttpClientFactory>(), services.GetService<TimeProvider>(), services.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));
     }
 
     /// <summary>Delivers entities with a code delegate.</summary>

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using System.Xml;
 using Alumio.Webhooks.Placeholders;
 using Alumio.Webhooks.Processing;
+using Microsoft.Extensions.Configuration;
 
 namespace Alumio.Webhooks.Outgoing;
 
@@ -27,13 +28,14 @@ public sealed class HttpOutgoing : IOutgoing
     /// <param name="options">The method, URL template and client name.</param>
     /// <param name="httpClientFactory">Creates the HTTP clients.</param>
     /// <param name="timeProvider">The clock that turns a <c>Retry-After</c> date into a wait when the answer has no <c>Date</c>; the system clock when <see langword="null"/>.</param>
+    /// <param name="configuration">Where <c>${NAME}</c> in the URL and headers is read, once; environment variables when <see langword="null"/>.</param>
     /// <exception cref="FormatException">The URL template is invalid.</exception>
-    public HttpOutgoing(HttpOutgoingOptions options, IHttpClientFactory httpClientFactory, TimeProvider? timeProvider = null)
+    public HttpOutgoing(HttpOutgoingOptions options, IHttpClientFactory httpClientFactory, TimeProvider? timeProvider = null, IConfiguration? configuration = null)
     {
         _timeProvider = timeProvider ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClientFactory);
-        _url = PlaceholderTemplate.Parse(options.Url);
+        _url = PlaceholderTemplate.Parse(options.Url, configuration);
         if (!Uri.TryCreate(_url.HasPlaceholders ? options.Url.Replace("&{", "x", StringComparison.Ordinal) : options.Url, UriKind.Absolute, out var probe)
             || (probe.Scheme != Uri.UriSchemeHttp && probe.Scheme != Uri.UriSchemeHttps))
         {
@@ -50,7 +52,7 @@ public sealed class HttpOutgoing : IOutgoing
             throw new FormatException($"The XML root '{options.XmlRoot}' is not an XML element name.");
         }
 
-        _headers = [.. options.Headers.Select(header => (header.Key, PlaceholderTemplate.Parse(header.Value)))];
+        _headers = [.. options.Headers.Select(header => (header.Key, PlaceholderTemplate.Parse(header.Value, configuration)))];
         Options = options;
         _httpClientFactory = httpClientFactory;
     }

@@ -192,6 +192,20 @@ public class HttpPublisherTests
     }
 
     [Test]
+    public async Task Configuration_values_fill_the_url_and_headers()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Erp:Token"] = "cfg-t0ken", ["Erp:Path"] = "echo" }).Build();
+        var outgoing = new HttpOutgoing(
+            new HttpOutgoingOptions { Url = _baseUrl + "/${Erp:Path}", Headers = new Dictionary<string, string> { ["X-Token"] = "${Erp:Token}" } },
+            _services.GetRequiredService<IHttpClientFactory>(),
+            configuration: configuration);
+
+        var received = await SendAsync(outgoing, "{}");
+
+        received.Headers["X-Token"].Should().Be("cfg-t0ken");
+    }
+
+    [Test]
     public void Every_bad_publisher_setting_is_listed_without_repeating_a_secret()
     {
         const string json = """
