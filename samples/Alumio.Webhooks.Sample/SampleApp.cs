@@ -31,6 +31,7 @@ public static class SampleApp
         var app = builder.Build();
         app.MapWebhooks();
         app.MapWebhookTasks();
+        app.MapWebhookRoutes();
         FakeSystems.Map(app);
         return app;
     }
