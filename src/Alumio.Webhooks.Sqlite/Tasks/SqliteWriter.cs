@@ -28,6 +28,7 @@ internal sealed class SqliteWriter
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly ManualResetEventSlim _running = new(initialState: true);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SqliteTaskInsert? _taskInsert;
     private bool _synchronousFull = true;
     private long _transactions;
     private int _queued;
@@ -71,6 +72,9 @@ internal sealed class SqliteWriter
 
         return operation.Completion;
     }
+
+    /// <summary>Gets the task insert on the writer's connection; only for work running on the writer thread.</summary>
+    public SqliteTaskInsert TaskInsert => _taskInsert ??= new SqliteTaskInsert(_connection);
 
     /// <summary>A command on the writer's connection, prepared once and reused; only for work running on the writer thread.</summary>
     /// <param name="sql">The statement.</param>
@@ -154,6 +158,8 @@ internal sealed class SqliteWriter
             {
                 command.Dispose();
             }
+
+            _taskInsert?.Dispose();
 
             _connection.Dispose();
             _stopped.TrySetResult();
