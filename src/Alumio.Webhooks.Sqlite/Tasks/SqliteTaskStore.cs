@@ -632,37 +632,21 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
     /// <summary>Inserts tasks, staged under a batch or (<paramref name="batch"/> null) visible at once.</summary>
     private static int Insert(SqliteWriter writer, IReadOnlyList<WebhookTask> tasks, long? batch)
     {
-        var insert = writer.Command(SqliteStatements.InsertTask);
-        foreach (var task in tasks)
+        var insert = writer.TaskInsert;
+        for (var i = 0; i < tasks.Count; i++)
         {
-            insert.Set("$id", SqliteValues.ToBlob(task.Id));
-            insert.Set("$request", task.RequestId);
-            insert.Set("$webhook", task.Webhook);
-            insert.Set("$route", task.Route);
-            insert.Set("$entity", SqliteValues.ToArray(task.EntityUtf8));
-            insert.Set("$status", (int)task.Status);
-            insert.Set("$attempts", task.Attempts);
-            insert.Set("$error", task.LastError);
-            insert.Set("$created", SqliteValues.ToTicks(task.CreatedAt));
-            insert.Set("$updated", SqliteValues.ToTicks(task.UpdatedAt));
-            insert.Set("$due", IsDone(task.Status) ? DBNull.Value : SqliteValues.ToTicks(task.DueAt ?? task.CreatedAt));
-            insert.Set("$lease", SqliteValues.ToBlob(task.LeaseId));
-            insert.Set("$batch", batch);
             try
             {
-                insert.ExecuteNonQuery();
+                insert.Insert(tasks[i], batch);
             }
             catch (SqliteException exception) when (exception.SqliteExtendedErrorCode == 2067)
             {
-                throw new InvalidOperationException($"A task with id {task.Id} is already stored.", exception);
+                throw new InvalidOperationException($"A task with id {tasks[i].Id} is already stored.", exception);
             }
         }
 
         return tasks.Count;
     }
-
-    private static bool IsDone(WebhookTaskStatus status) =>
-        status is WebhookTaskStatus.Finished or WebhookTaskStatus.Skipped or WebhookTaskStatus.Failed;
 
     private static void AppendFilter(SqliteCommand command, StringBuilder sql, TaskQuery query)
     {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Alumio.Webhooks.Tasks;
 using Microsoft.Data.Sqlite;
@@ -27,9 +26,6 @@ internal static class SqliteValues
     public static object ToTicks(DateTimeOffset? time) => time is { } value ? ToTicks(value) : DBNull.Value;
 
     public static DateTimeOffset FromTicks(long ticks) => new(ticks + DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.Zero);
-
-    public static byte[] ToArray(ReadOnlyMemory<byte> memory) =>
-        MemoryMarshal.TryGetArray(memory, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length ? segment.Array : memory.ToArray();
 
     public static object OrNull(string? value) => value is null ? DBNull.Value : value;
 

@@ -7,9 +7,11 @@ namespace Alumio.Webhooks.Sqlite;
 
 /// <summary>
 /// The only writer of the database: one connection and one thread that take queued work and run everything that
-/// waits in one transaction (group commit), each piece in its own savepoint, so a failing piece fails alone. A
-/// group that holds durable work commits with <c>synchronous=FULL</c>; since the WAL is synced as a whole, that also
-/// makes the earlier, non-durable groups (staged rows, leases) durable.
+/// waits in one transaction (group commit). A failing piece fails alone: a group runs first as one plain transaction,
+/// and only when a piece of it fails is it rolled back and run again with each piece in its own savepoint (a savepoint
+/// costs a copy of every page its piece changes that the group changed before). A group that holds durable work commits
+/// with <c>synchronous=FULL</c>; since the WAL is synced as a whole, that also makes the earlier, non-durable groups
+/// (staged rows, leases) durable.
 /// </summary>
 internal sealed class SqliteWriter
 {
@@ -26,6 +28,7 @@ internal sealed class SqliteWriter
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly ManualResetEventSlim _running = new(initialState: true);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SqliteTaskInsert? _taskInsert;
     private bool _synchronousFull = true;
     private long _transactions;
     private int _queued;
@@ -69,6 +72,9 @@ internal sealed class SqliteWriter
 
         return operation.Completion;
     }
+
+    /// <summary>Gets the task insert on the writer's connection; only for work running on the writer thread.</summary>
+    public SqliteTaskInsert TaskInsert => _taskInsert ??= new SqliteTaskInsert(_connection);
 
     /// <summary>A command on the writer's connection, prepared once and reused; only for work running on the writer thread.</summary>
     /// <param name="sql">The statement.</param>
@@ -153,6 +159,8 @@ internal sealed class SqliteWriter
                 command.Dispose();
             }
 
+            _taskInsert?.Dispose();
+
             _connection.Dispose();
             _stopped.TrySetResult();
         }
@@ -170,6 +178,49 @@ internal sealed class SqliteWriter
                 _synchronousFull = durable;
             }
 
+            Execute("BEGIN IMMEDIATE;");
+        }
+        catch (Exception exception)
+        {
+            FailAll(group, exception);
+            return;
+        }
+
+        Exception? failure = null;
+        try
+        {
+            foreach (var operation in group)
+            {
+                operation.Execute(this);
+            }
+        }
+        catch (Exception exception)
+        {
+            failure = exception;
+        }
+
+        if (failure is null)
+        {
+            Commit(group);
+            return;
+        }
+
+        // A piece failed. Nothing of the group is kept: it runs again piece by piece, which tells the failing one apart
+        // (the pieces only write to the database, so running one again is the same as running it once).
+        if (!TryRollBack())
+        {
+            FailAll(group, failure);
+            return;
+        }
+
+        RunEachInSavepoint(group);
+    }
+
+    /// <summary>Runs the group in a new transaction with each piece in its own savepoint, so that a failing piece fails alone.</summary>
+    private void RunEachInSavepoint(List<WriteOperation> group)
+    {
+        try
+        {
             Execute("BEGIN IMMEDIATE;");
         }
         catch (Exception exception)
@@ -198,6 +249,11 @@ internal sealed class SqliteWriter
             }
         }
 
+        Commit(group);
+    }
+
+    private void Commit(List<WriteOperation> group)
+    {
         try
         {
             Execute("COMMIT;");
@@ -220,6 +276,25 @@ internal sealed class SqliteWriter
                 operation.Succeed();
             }
         }
+    }
+
+    /// <summary>Rolls the open transaction back, if SQLite has not done so already.</summary>
+    /// <returns>Whether no transaction is open any more.</returns>
+    private bool TryRollBack()
+    {
+        if (InTransaction)
+        {
+            try
+            {
+                Execute("ROLLBACK;");
+            }
+            catch (SqliteException)
+            {
+                // Checked below.
+            }
+        }
+
+        return !InTransaction;
     }
 
     private bool TryRollBackWork()

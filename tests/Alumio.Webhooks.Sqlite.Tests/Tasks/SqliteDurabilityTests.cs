@@ -57,6 +57,24 @@ public class SqliteDurabilityTests : SqliteStoreFixture
     }
 
     [Test]
+    public async Task Values_are_stored_with_their_types_and_empty_text_stays_empty_not_null()
+    {
+        var store = Open();
+        var lease = Guid.NewGuid();
+        var task = NewTask("r1", "Ünïcode-route ☕") with { LastError = string.Empty, LeaseId = lease, EntityUtf8 = """{"name":"Café"}"""u8.ToArray() };
+
+        await store.AddAsync([task], CancellationToken.None);
+        var read = await store.GetAsync(task.Id, CancellationToken.None);
+
+        read!.LastError.Should().BeEmpty();
+        read.Route.Should().Be("Ünïcode-route ☕");
+        read.LeaseId.Should().Be(lease);
+        read.EntityUtf8.ToArray().Should().Equal("""{"name":"Café"}"""u8.ToArray());
+        Scalar(Database, "SELECT count(*) FROM tasks WHERE typeof(id) = 'blob' AND length(id) = 16 AND typeof(request_id) = 'text' AND typeof(webhook) = 'text' AND typeof(entity) = 'blob' "
+            + "AND typeof(status) = 'integer' AND typeof(created_at) = 'integer' AND typeof(due_at) = 'integer' AND typeof(lease_id) = 'blob' AND last_error = '' AND batch IS NULL").Should().Be(1);
+    }
+
+    [Test]
     public async Task An_abandoned_batch_is_never_visible_and_its_staged_rows_are_deleted()
     {
         var store = Open();

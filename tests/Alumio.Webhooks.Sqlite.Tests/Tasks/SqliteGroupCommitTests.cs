@@ -78,6 +78,36 @@ public class SqliteGroupCommitTests : SqliteStoreFixture
     }
 
     [Test]
+    public async Task A_write_that_fails_after_others_in_its_transaction_leaves_their_work_written_once_as_they_reported_it()
+    {
+        var store = Open();
+        var existing = NewTask("r1");
+        await store.AddAsync([existing], CancellationToken.None);
+        var fresh = NewTask("r2");
+        var before = store.Transactions;
+
+        Task<IReadOnlyList<WebhookTask>> lease;
+        Task good;
+        Task duplicate;
+        using (store.Writer.Pause())
+        {
+            lease = store.LeaseAsync(new TaskLeaseRequest(1, TimeSpan.FromMinutes(5)), CancellationToken.None).AsTask();
+            good = store.AddAsync([fresh], CancellationToken.None).AsTask();
+            duplicate = store.AddAsync([NewTask("r3"), existing], CancellationToken.None).AsTask();
+            await EventuallyAsync(() => store.Writer.Queued == 3);
+        }
+
+        var leased = (await lease).Should().ContainSingle().Subject;
+        await good;
+        var failure = async () => await duplicate;
+
+        await failure.Should().ThrowAsync<InvalidOperationException>().WithMessage($"A task with id {existing.Id} is already stored.");
+        (store.Transactions - before).Should().Be(1);
+        (await AllAsync(store)).Select(t => t.RequestId).Should().Equal("r1", "r2");
+        (await store.GetAsync(existing.Id, CancellationToken.None))!.LeaseId.Should().Be(leased.LeaseId!.Value, "the lease handed out is the one stored");
+    }
+
+    [Test]
     public async Task A_commit_cancelled_while_it_waits_for_the_writer_stores_nothing()
     {
         var store = Open();
