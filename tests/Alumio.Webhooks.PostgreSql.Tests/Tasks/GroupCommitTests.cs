@@ -211,6 +211,32 @@ public class GroupCommitTests
     }
 
     [Test]
+    public async Task Batches_holding_claim_locks_leave_the_group_writer_a_connection_even_in_a_small_pool()
+    {
+        // Six connections, of which claim locks may hold three; a pool wait that runs out fails after two seconds.
+        var small = new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString) { MaxPoolSize = 6, Timeout = 2 }.ConnectionString;
+        _other = TestDatabase.CreateStore(_time, _schema, connectionString: small);
+        await _other.InitializeAsync(CancellationToken.None);
+        const int Batches = 24;
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, Batches).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                return await CommitCatchingAsync(_other, [NewTask("r" + i, "erp")], new IdempotentRequest("wms", "delivery-" + i, "r" + i, 1, 1, Start + TimeSpan.FromHours(1)));
+            }
+            catch (Exception exception)
+            {
+                return exception;
+            }
+        }))).WaitAsync(TimeSpan.FromSeconds(60));
+
+        outcomes.Should().OnlyContain(outcome => outcome == null, "no batch waits for a writer that waits for the batches' connections");
+        (await CountAsync("idempotency_claims")).Should().Be(Batches);
+        (await CountAsync("tasks")).Should().Be(Batches);
+    }
+
+    [Test]
     public async Task A_commit_cancelled_while_it_waits_for_the_writer_stores_nothing_and_the_rest_of_its_group_is_stored()
     {
         using var cancel = new CancellationTokenSource();
