@@ -32,6 +32,7 @@ internal sealed class PostgreSqlTaskBatch(PostgreSqlTaskStore store) : ITaskBatc
     private long _pendingBytes;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
+    private bool _holdsClaimSlot;
     private bool _streaming;
     private int _streamed;
     private State _state;
@@ -127,27 +128,54 @@ internal sealed class PostgreSqlTaskBatch(PostgreSqlTaskStore store) : ITaskBatc
         await EndTransactionAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Opens the batch's own transaction, when it has none yet.</summary>
-    private async ValueTask<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> TransactionAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the batch's own transaction, when it has none yet. One opened for a claim lock, while the batch is still in
+    /// memory, first takes one of the store's claim connection slots, so that such batches (which wait for the group
+    /// writer holding their connection) never take the connections the writer needs.
+    /// </summary>
+    private async ValueTask<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> TransactionAsync(bool forClaim, CancellationToken cancellationToken)
     {
         if (_connection is not null)
         {
             return (_connection, _transaction!);
         }
 
-        var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (forClaim)
+        {
+            await store.ClaimConnections.WaitAsync(cancellationToken).ConfigureAwait(false);
+            _holdsClaimSlot = true;
+        }
+
         try
         {
-            _transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            var connection = await store.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                _transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            _connection = connection;
+            return (connection, _transaction);
         }
         catch
         {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            ReleaseClaimSlot();
             throw;
         }
+    }
 
-        _connection = connection;
-        return (connection, _transaction);
+    private void ReleaseClaimSlot()
+    {
+        if (_holdsClaimSlot)
+        {
+            _holdsClaimSlot = false;
+            store.ClaimConnections.Release();
+        }
     }
 
     /// <summary>Ends the batch's own transaction (rolling back what it did not commit) and gives its connection back.</summary>
@@ -169,13 +197,14 @@ internal sealed class PostgreSqlTaskBatch(PostgreSqlTaskStore store) : ITaskBatc
         finally
         {
             await connection.DisposeAsync().ConfigureAwait(false);
+            ReleaseClaimSlot();
         }
     }
 
     /// <summary>Waits for the key's claim lock, then reads the committed, live claim that holds the key, if any.</summary>
     private async ValueTask<IdempotentRequest?> LockAndFindAsync(IdempotentRequest claim, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await TransactionAsync(forClaim: !_streaming, cancellationToken).ConfigureAwait(false);
 
         // One round trip: the lock, then (with a snapshot taken once the lock is held) the committed claim.
         var batch = new NpgsqlBatch(connection, transaction);
@@ -204,7 +233,7 @@ internal sealed class PostgreSqlTaskBatch(PostgreSqlTaskStore store) : ITaskBatc
     /// <summary>Writes the tasks held in memory into the batch's own transaction; from now on every part goes there at once.</summary>
     private async ValueTask StreamAsync(CancellationToken cancellationToken)
     {
-        var (connection, _) = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, _) = await TransactionAsync(forClaim: false, cancellationToken).ConfigureAwait(false);
         _streaming = true;
         var importer = await connection.BeginBinaryImportAsync(
             $"COPY {store.Schema.Tasks} (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id) FROM STDIN (FORMAT BINARY)",
@@ -254,7 +283,7 @@ internal sealed class PostgreSqlTaskBatch(PostgreSqlTaskStore store) : ITaskBatc
     /// <summary>Commits a streaming batch's own transaction: its claims, a notification, then the <c>COMMIT</c>.</summary>
     private async ValueTask CommitOwnTransactionAsync(CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await TransactionAsync(cancellationToken).ConfigureAwait(false);
+        var (connection, transaction) = await TransactionAsync(forClaim: false, cancellationToken).ConfigureAwait(false);
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))
         {

@@ -78,6 +78,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         Options = settings;
         Schema = new PostgreSqlSchema(settings.Schema);
         GroupCommitter = new PostgreSqlGroupCommitter(this, dataSource);
+        ClaimConnections = new SemaphoreSlim(ClaimConnectionLimit(dataSource, GroupCommitter.MaxWriters));
     }
 
     /// <summary>Gets the settings the store was made with.</summary>
@@ -91,6 +92,12 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
 
     /// <summary>Gets the writer that commits small batches together.</summary>
     internal PostgreSqlGroupCommitter GroupCommitter { get; }
+
+    /// <summary>
+    /// Gets the slots for connections that hold claim locks of batches in memory. Such a batch waits for the group writer
+    /// while it holds its connection, so these connections must leave room in the pool for the writers (and the listener).
+    /// </summary>
+    internal SemaphoreSlim ClaimConnections { get; }
 
     /// <summary>
     /// Gets the SQL script that creates the store's schema and tables at the version this library needs, for hosts that
@@ -416,6 +423,13 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         }
 
         _initializing.Dispose();
+    }
+
+    /// <summary>How many connections claim locks may hold: the pool less the group writers and the listener.</summary>
+    internal static int ClaimConnectionLimit(NpgsqlDataSource dataSource, int writers)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        return settings.Pooling ? Math.Max(1, settings.MaxPoolSize - writers - 1) : int.MaxValue;
     }
 
     /// <summary>

@@ -28,7 +28,7 @@ public sealed partial class PostgreSqlTaskStoreOptions
     /// <value>
     /// Defaults to <see langword="true"/>: a background service keeps one connection open with <c>LISTEN</c> and wakes this
     /// host's task processor when another host commits tasks, so processors need not poll often. Applies where the store is
-    /// registered with <c>UsePostgreSqlTaskStore</c>. Every commit sends the notification, whatever this setting.
+    /// registered with <c>UsePostgreSqlTaskStore</c>. Every transaction that stores tasks (one per group of small commits) sends the notification, whatever this setting.
     /// </value>
     public bool Listen { get; set; } = true;
 
