@@ -9,7 +9,7 @@ namespace Alumio.Webhooks.Transformation;
 
 /// <summary>
 /// Holds when the value at a key equals a value (prototype <c>equals</c>). Strings, numbers and booleans compare by
-/// their text, so <c>"7"</c> equals <c>7</c> and <c>"true"</c> equals <c>true</c>, and numbers also by value
+/// their text, so <c>"7"</c> equals <c>7</c> and <c>"true"</c> (or <c>"True"</c>) equals <c>true</c>, and numbers also by value
 /// (<c>7.0</c> equals <c>7</c>); objects and arrays compare as JSON. With wildcards in the key, one match is enough;
 /// a missing key never equals anything.
 /// </summary>
@@ -64,6 +64,12 @@ public sealed class EqualsCondition : IEntityCondition
                 return true;
             }
 
+            // Configuration writes a JSON true as "True".
+            if (IsBoolean(actual) || IsBoolean(expected))
+            {
+                return string.Equals(left, right, StringComparison.OrdinalIgnoreCase);
+            }
+
             return (actual.GetValueKind() == JsonValueKind.Number || expected.GetValueKind() == JsonValueKind.Number)
                 && decimal.TryParse(left, NumberStyles.Float, CultureInfo.InvariantCulture, out var a)
                 && decimal.TryParse(right, NumberStyles.Float, CultureInfo.InvariantCulture, out var b)
@@ -72,4 +78,6 @@ public sealed class EqualsCondition : IEntityCondition
 
         return JsonNode.DeepEquals(actual, expected);
     }
+
+    private static bool IsBoolean(JsonNode node) => node.GetValueKind() is JsonValueKind.True or JsonValueKind.False;
 }

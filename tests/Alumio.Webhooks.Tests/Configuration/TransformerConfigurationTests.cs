@@ -67,11 +67,14 @@ public class TransformerConfigurationTests
     [TestCase("""{ "Prototype": "conditional", "Condition": { "Prototype": "not", "Condition": { "Prototype": "exists", "Key": "trackingCode" } }, "Else": [ { "Prototype": "value-setter", "Key": "state", "Value": "sent" } ] }""", """{"state":"sent"}""")]
     [TestCase("""{ "Prototype": "chain", "Transformers": [ { "Prototype": "value-setter", "Key": "a", "Value": "1" }, { "Prototype": "type-setter", "Key": "a", "Type": "float" } ] }""", """{"a":1}""")]
     [TestCase("""{ "Prototype": "filter", "Condition": { "Prototype": "and", "Conditions": [ { "Prototype": "one-of", "Key": "carrier", "Values": [ "PostNL", "DHL" ] }, { "Prototype": "matches", "Key": "trackingCode", "Pattern": "^3S" } ] } }""", """{"carrier":"PostNL"}""")]
+    [TestCase("""{ "Prototype": "filter", "Condition": { "Prototype": "equals", "Key": "express", "Value": true } }""", """{"express":true}""")]
+    [TestCase("""{ "Prototype": "value-setter", "Key": "count", "Value": 5 }""", """{"count":"5"}""")]
     [TestCase("""{ "Prototype": "filter", "Condition": { "Prototype": "or", "Conditions": [ { "Prototype": "equals", "Key": "type", "Value": "return" }, { "Prototype": "equals", "Key": "type", "Value": "shipment" } ] } }""", """{"type":"shipment"}""")]
     public async Task Every_prototype_is_configurable(string transformer, string expected)
     {
         var entity = Entities.Parse(Shipment);
         entity["shipped"] = "30-11-2026";
+        entity["express"] = true;
 
         var result = await DryRun("[" + transformer + "]", entity.ToJsonString());
 

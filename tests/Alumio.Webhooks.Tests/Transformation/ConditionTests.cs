@@ -18,6 +18,8 @@ public class ConditionTests
     [TestCase("count", "7", true)]
     [TestCase("price", "7", true)]
     [TestCase("express", "true", true)]
+    [TestCase("express", "True", true)]
+    [TestCase("type", "SHIPMENT", false)]
     [TestCase("missing", "x", false)]
     [TestCase("lines.*.sku", "B", true)]
     [TestCase("lines.*.sku", "C", false)]
