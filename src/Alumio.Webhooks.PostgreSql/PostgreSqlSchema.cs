@@ -64,6 +64,14 @@ internal sealed class PostgreSqlSchema
 
             CREATE INDEX idempotency_claims_expiry ON {schema}.idempotency_claims (expires_at);
             """),
+        (2, "fewer indexes for a task a webhook stores", """
+            -- Each index costs every stored task an index insert and its WAL; two of them served only the task list.
+            -- Tasks by webhook are read in id order and filtered; tasks by status keep an index for the statuses a task
+            -- ends in (Finished, Failed, Skipped), which a New task never enters; the queue's statuses are in tasks_due.
+            DROP INDEX {schema}.tasks_webhook;
+            DROP INDEX {schema}.tasks_status;
+            CREATE INDEX tasks_ended ON {schema}.tasks (status, id) WHERE status IN (2, 3, 4);
+            """),
     ];
 
     public PostgreSqlSchema(string name)

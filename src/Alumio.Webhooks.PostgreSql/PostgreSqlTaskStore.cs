@@ -353,7 +353,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
         await using var command = _dataSource.CreateCommand();
         var filters = Filter(command, filter, includeStatus: false);
-        command.CommandText = $"UPDATE {Schema.Tasks} SET status = 5, due_at = @now, updated_at = @now WHERE status = 3{filters}";
+        command.CommandText = $"UPDATE {Schema.Tasks} SET status = 5, due_at = @now, updated_at = @now WHERE status = 3 AND status IN (2, 3, 4){filters}";
         command.Parameters.Add(Parameter("now", NpgsqlDbType.TimestampTz, Now()));
         var count = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         if (count > 0)
@@ -534,7 +534,11 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
 
         if (includeStatus && query.Status is { } status)
         {
-            filters.Append(" AND status = @status");
+            // The second clause repeats the predicate of the partial index that holds the status (tasks_ended or
+            // tasks_due), which a parameter alone does not let the planner prove.
+            filters.Append(status is WebhookTaskStatus.Finished or WebhookTaskStatus.Failed or WebhookTaskStatus.Skipped
+                ? " AND status = @status AND status IN (2, 3, 4)"
+                : " AND status = @status AND status IN (0, 1, 5)");
             command.Parameters.Add(Parameter("status", NpgsqlDbType.Smallint, (short)status));
         }
 

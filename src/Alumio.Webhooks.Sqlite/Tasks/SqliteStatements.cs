@@ -78,6 +78,9 @@ internal static class SqliteStatements
     /// <summary>The start of a task listing; <see cref="SqliteTaskStore"/> appends the filters, the cursor and the limit.</summary>
     public const string SelectTasks = $"SELECT {TaskColumns} FROM tasks WHERE batch IS NULL";
 
+    /// <summary>The start of a task list filtered by a status of the queue (New, Processing, Retry); the filters follow.</summary>
+    public const string SelectQueuedTasks = $"SELECT {TaskColumns} FROM tasks INDEXED BY ix_tasks_due WHERE batch IS NULL";
+
     /// <summary>The start of a retry; <see cref="SqliteTaskStore"/> appends the filters.</summary>
-    public const string RetryFailed = "UPDATE tasks SET status = 5, due_at = $now, updated_at = $now WHERE batch IS NULL AND status = 3";
+    public const string RetryFailed = "UPDATE tasks SET status = 5, due_at = $now, updated_at = $now WHERE batch IS NULL AND status = 3 AND due_at IS NULL";
 }

@@ -297,7 +297,10 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
 
         using var connection = OpenReader();
         using var command = connection.CreateCommand();
-        var sql = new StringBuilder(SqliteStatements.SelectTasks);
+        // Tasks still in the queue are few next to the ended ones kept for the retention time: by status, they are read
+        // through the queue's index and sorted, rather than by walking every stored id. A request or id is narrower still.
+        var queued = query.Status is { } status && !IsEnded(status) && query.RequestId is null && query.Id is null;
+        var sql = new StringBuilder(queued ? SqliteStatements.SelectQueuedTasks : SqliteStatements.SelectTasks);
         AppendFilter(command, sql, query);
         if (query.After is { } after)
         {
@@ -666,9 +669,11 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
             sql.Append(" AND route = $route");
         }
 
-        if (filter.Status is not null)
+        if (filter.Status is { } status)
         {
-            sql.Append(" AND status = $status");
+            // A task that ended (Finished, Failed, Skipped) has no due time, and only those are in ix_tasks_ended; the
+            // clause on due_at lets SQLite use that partial index, and keeps the others to the queue's ix_tasks_due.
+            sql.Append(IsEnded(status) ? " AND status = $status AND due_at IS NULL" : " AND status = $status AND due_at IS NOT NULL");
         }
 
         if (filter.RequestId is not null)
@@ -683,6 +688,9 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
 
         return sql.ToString();
     }
+
+    private static bool IsEnded(WebhookTaskStatus status) =>
+        status is WebhookTaskStatus.Finished or WebhookTaskStatus.Failed or WebhookTaskStatus.Skipped;
 
     private static void SetFilter(SqliteCommand command, TaskQuery filter)
     {

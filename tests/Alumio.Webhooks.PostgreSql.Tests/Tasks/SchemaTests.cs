@@ -1,5 +1,6 @@
 using Alumio.Webhooks.PostgreSql.Tests.Support;
 using Alumio.Webhooks.Tasks;
+using Npgsql;
 
 namespace Alumio.Webhooks.PostgreSql.Tests.Tasks;
 
@@ -114,6 +115,66 @@ public class SchemaTests
 
         (await initialize.Should().ThrowAsync<InvalidOperationException>())
             .WithMessage($"*is at version 0, and this Alumio.Webhooks.PostgreSql needs version {PostgreSqlSchema.LatestVersion}*");
+    }
+
+    [Test]
+    public async Task A_schema_at_version_1_is_migrated_and_its_tasks_are_still_found_by_status_and_webhook()
+    {
+        // Version 1 as it was released: the script of today, with migration 2 taken back.
+        var schema = NewSchema();
+        await TestDatabase.ExecuteAsync(PostgreSqlTaskStore.GetSchemaScript(schema));
+        await TestDatabase.ExecuteAsync($"""
+            DROP INDEX "{schema}".tasks_ended;
+            CREATE INDEX tasks_webhook ON "{schema}".tasks (lower(webhook), id);
+            CREATE INDEX tasks_status ON "{schema}".tasks (status, id);
+            DELETE FROM "{schema}".schema_version WHERE version = 2;
+            INSERT INTO "{schema}".tasks (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id) VALUES
+                ('01000000-0000-7000-8000-000000000001', 'r1', 'orders', 'to-erp', '\x7b7d', 3, 1, 'refused', now(), now(), NULL, NULL),
+                ('01000000-0000-7000-8000-000000000002', 'r1', 'orders', 'to-shop', '\x7b7d', 0, 0, NULL, now(), now(), NULL, NULL),
+                ('01000000-0000-7000-8000-000000000003', 'r2', 'other', 'to-erp', '\x7b7d', 2, 1, NULL, now(), now(), NULL, NULL);
+            """);
+        await using var store = TestDatabase.CreateStore(TimeProvider.System, schema);
+
+        await store.InitializeAsync(CancellationToken.None);
+
+        (await TestDatabase.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version")).Should().Be(2);
+        (await TestDatabase.ScalarAsync<string>($"SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE schemaname = '{schema}' AND tablename = 'tasks'"))
+            .Should().Be("tasks_done,tasks_due,tasks_ended,tasks_pkey,tasks_request,tasks_route");
+        (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Failed }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-erp");
+        (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.New }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-shop");
+        (await store.QueryAsync(new TaskQuery { Webhook = "ORDERS" }, CancellationToken.None)).Items.Should().HaveCount(2);
+        (await store.RetryAsync(new TaskQuery { Webhook = "orders" }, CancellationToken.None)).Should().Be(1);
+        (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Retry }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-erp");
+    }
+
+    [TestCase("2, 3, 4", "tasks_ended")]
+    [TestCase("0, 1, 5", "tasks_due")]
+    public async Task Tasks_by_status_are_read_through_the_partial_index_that_holds_the_status(string statuses, string index)
+    {
+        var schema = NewSchema();
+        await TestDatabase.ExecuteAsync(PostgreSqlTaskStore.GetSchemaScript(schema));
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+
+        // The filter the store writes for a status, planned without knowing the status, as a prepared statement is, and
+        // with sequential scans off, as the planner would choose on a large table.
+        command.CommandText = $"""
+            SET enable_seqscan = off;
+            SET plan_cache_mode = force_generic_plan;
+            PREPARE by_status(smallint) AS SELECT id FROM "{schema}".tasks WHERE status = $1 AND status IN ({statuses});
+            EXPLAIN EXECUTE by_status(3);
+            """;
+        var plan = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        string.Join(" | ", plan).Should().Contain(index);
     }
 
     [TestCase(true)]

@@ -112,6 +112,38 @@ public class SqliteSchemaTests : SqliteStoreFixture
         Scalar(Database, "SELECT count(*) FROM sqlite_master WHERE name = 'two'").Should().Be(0);
     }
 
+    [Test]
+    public async Task A_file_at_version_1_is_migrated_and_its_tasks_are_still_found_by_status_and_webhook()
+    {
+        using (var connection = new SqliteConnection($"Data Source={Database.Path};Pooling=False"))
+        {
+            connection.Open();
+            SqliteSchema.Apply(connection, [SqliteSchema.Migrations[0]], create: true, Start, Database.Path).Should().Be((0, 1));
+            using var insert = connection.CreateCommand();
+            insert.CommandText =
+                """
+                INSERT INTO tasks (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, batch)
+                VALUES (X'01000000000070008000000000000001', 'r1', 'orders', 'to-erp', CAST('{}' AS BLOB), 3, 1, 'refused', 10, 20, NULL, NULL, NULL),
+                       (X'01000000000070008000000000000002', 'r1', 'orders', 'to-shop', CAST('{}' AS BLOB), 0, 0, NULL, 10, 10, 10, NULL, NULL),
+                       (X'01000000000070008000000000000003', 'r2', 'other', 'to-erp', CAST('{}' AS BLOB), 2, 1, NULL, 10, 30, NULL, NULL, NULL);
+                """;
+            insert.ExecuteNonQuery();
+        }
+
+        var store = Open();
+
+        Scalar(Database, "SELECT max(version) FROM schema_version").Should().Be(2);
+        Schema(Database).Should().NotContain(entry => entry.Contains("ix_tasks_webhook") || entry.Contains("ix_tasks_status"))
+            .And.Contain(entry => entry.StartsWith("index ix_tasks_ended"));
+        (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Failed }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-erp");
+        (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.New }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-shop");
+        (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Finished }, CancellationToken.None)).Items.Select(task => task.Webhook).Should().Equal("other");
+        (await store.QueryAsync(new TaskQuery { Webhook = "ORDERS" }, CancellationToken.None)).Items.Should().HaveCount(2);
+        (await store.RetryAsync(new TaskQuery(), CancellationToken.None)).Should().Be(1);
+        (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Retry }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-erp");
+        (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Failed }, CancellationToken.None)).Items.Should().BeEmpty();
+    }
+
     [TestCase(SqliteStatements.SelectDue, "ix_tasks_due")]
     [TestCase(SqliteStatements.SelectDueOfRequest, "ix_tasks_request")]
     [TestCase(SqliteStatements.CommitStaged, "ix_tasks_batch")]
@@ -121,12 +153,14 @@ public class SqliteSchemaTests : SqliteStoreFixture
     [TestCase(SqliteStatements.CompleteLeased, "ux_tasks_id")]
     [TestCase(SqliteStatements.ReleaseLeased, "ux_tasks_id")]
     [TestCase(SqliteStatements.SelectTasks + " AND id > $after ORDER BY id LIMIT $limit", "ux_tasks_id")]
-    [TestCase(SqliteStatements.SelectTasks + " AND webhook = $webhook AND id > $after ORDER BY id LIMIT $limit", "ix_tasks_webhook")]
+    [TestCase(SqliteStatements.SelectTasks + " AND webhook = $webhook AND id > $after ORDER BY id LIMIT $limit", "ux_tasks_id")]
     [TestCase(SqliteStatements.SelectTasks + " AND route = $route ORDER BY id LIMIT $limit", "ix_tasks_route")]
-    [TestCase(SqliteStatements.SelectTasks + " AND status = $status ORDER BY id LIMIT $limit", "ix_tasks_status")]
+    [TestCase(SqliteStatements.SelectTasks + " AND status = $status AND due_at IS NULL ORDER BY id LIMIT $limit", "ix_tasks_ended")]
+    [TestCase(SqliteStatements.SelectQueuedTasks + " AND status = $status AND due_at IS NOT NULL ORDER BY id LIMIT $limit", "ix_tasks_due")]
+    [TestCase(SqliteStatements.SelectQueuedTasks + " AND route = $route AND status = $status AND due_at IS NOT NULL AND id > $after ORDER BY id LIMIT $limit", "ix_tasks_due")]
     [TestCase(SqliteStatements.SelectTasks + " AND request_id = $request ORDER BY id LIMIT $limit", "ix_tasks_request")]
     [TestCase(SqliteStatements.SelectTasks + " AND id = $id ORDER BY id LIMIT $limit", "ux_tasks_id")]
-    [TestCase(SqliteStatements.RetryFailed, "ix_tasks_status")]
+    [TestCase(SqliteStatements.RetryFailed, "ix_tasks_ended")]
     [TestCase(SqliteStatements.RetryFailed + " AND id = $id", "ux_tasks_id")]
     [TestCase(SqliteStatements.SelectPrunable, "ix_tasks_done")]
     [TestCase(SqliteStatements.DeleteAttempts, "ix_attempts_task")]
