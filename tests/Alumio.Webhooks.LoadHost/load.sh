@@ -24,6 +24,7 @@ if [ "$store" = sqlite ] && [ -z "$connection" ]; then connection="Data Source=$
 if [ "$store" = postgres ] && [ -z "$connection" ]; then connection=${ALUMIO_TEST_POSTGRES:?set ALUMIO_TEST_POSTGRES or pass a connection string}; fi
 
 start_host() { # $1 = extra arguments
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is in use; stop what listens there or set PORT" >&2; exit 1; fi
   # shellcheck disable=SC2086
   dotnet tests/Alumio.Webhooks.LoadHost/bin/Release/net10.0/Alumio.Webhooks.LoadHost.dll \
     --urls "http://127.0.0.1:$port" --store "$store" --connection "$connection" $1 >"$work/host.log" 2>&1 &
