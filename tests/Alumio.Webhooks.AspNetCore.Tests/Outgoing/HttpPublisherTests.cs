@@ -206,6 +206,23 @@ public class HttpPublisherTests
     }
 
     [Test]
+    public async Task The_client_a_host_configures_under_the_outgoing_client_name_sends_the_requests()
+    {
+        // A host adds its own handlers (a proxy, a certificate, a resilience pipeline) to the named client.
+        var services = new ServiceCollection();
+        services.AddHttpClient(HttpOutgoingOptions.DefaultHttpClientName).AddHttpMessageHandler(() => new StampHandler("default"));
+        services.AddHttpClient("erp-client").AddHttpMessageHandler(() => new StampHandler("erp-client"));
+        await using var provider = services.BuildServiceProvider();
+        var factory = provider.GetRequiredService<IHttpClientFactory>();
+
+        var byDefault = await SendAsync(new HttpOutgoing(new HttpOutgoingOptions { Url = _baseUrl + "/echo" }, factory), "{}");
+        var byName = await SendAsync(new HttpOutgoing(new HttpOutgoingOptions { Url = _baseUrl + "/echo", HttpClientName = "erp-client" }, factory), "{}");
+
+        byDefault.Headers["X-Stamped-By"].Should().Be("default");
+        byName.Headers["X-Stamped-By"].Should().Be("erp-client");
+    }
+
+    [Test]
     public void Every_bad_publisher_setting_is_listed_without_repeating_a_secret()
     {
         const string json = """
@@ -273,6 +290,15 @@ public class HttpPublisherTests
     }
 
     private sealed record Received(string Method, string? ContentType, Dictionary<string, string> Headers, byte[] Body);
+
+    private sealed class StampHandler(string name) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Add("X-Stamped-By", name);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
 
     /// <summary>A received request shown to a request validator, as the receiving side of a webhook would see it.</summary>
     private sealed class ReceivedRequest(Received received) : WebhookRequest
