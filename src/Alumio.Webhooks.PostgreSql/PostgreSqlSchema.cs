@@ -72,6 +72,9 @@ internal sealed class PostgreSqlSchema
             DROP INDEX {schema}.tasks_status;
             CREATE INDEX tasks_ended ON {schema}.tasks (status, id) WHERE status IN (2, 3, 4);
             """),
+        (3, "the receiver's status code of an attempt", """
+            ALTER TABLE {schema}.task_attempts ADD COLUMN status_code integer;
+            """),
     ];
 
     public PostgreSqlSchema(string name)

@@ -221,8 +221,8 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
             ? string.Empty
             : $"""
                 , attempt AS (
-                    INSERT INTO {Schema.Attempts} (task_id, number, started_at, finished_at, outcome, error)
-                    SELECT id, @number, @started, @finished, @outcome, @attempt_error FROM done
+                    INSERT INTO {Schema.Attempts} (task_id, number, started_at, finished_at, outcome, error, status_code)
+                    SELECT id, @number, @started, @finished, @outcome, @attempt_error, @status_code FROM done
                 )
                 """;
 
@@ -250,6 +250,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
             command.Parameters.Add(Parameter("finished", NpgsqlDbType.TimestampTz, attempt.FinishedAt));
             command.Parameters.Add(Parameter("outcome", NpgsqlDbType.Smallint, (short)attempt.Outcome));
             command.Parameters.Add(Parameter("attempt_error", NpgsqlDbType.Text, attempt.Error));
+            command.Parameters.Add(Parameter("status_code", NpgsqlDbType.Integer, attempt.StatusCode));
         }
 
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
@@ -300,7 +301,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
     public async ValueTask<IReadOnlyList<TaskAttempt>> GetAttemptsAsync(Guid id, CancellationToken cancellationToken)
     {
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = _dataSource.CreateCommand($"SELECT number, started_at, finished_at, outcome, error FROM {Schema.Attempts} WHERE task_id = @id ORDER BY seq");
+        await using var command = _dataSource.CreateCommand($"SELECT number, started_at, finished_at, outcome, error, status_code FROM {Schema.Attempts} WHERE task_id = @id ORDER BY seq");
         command.Parameters.Add(Parameter("id", NpgsqlDbType.Uuid, id));
         var attempts = new List<TaskAttempt>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -311,7 +312,10 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
                 reader.GetFieldValue<DateTimeOffset>(1),
                 reader.GetFieldValue<DateTimeOffset>(2),
                 (WebhookTaskStatus)reader.GetInt16(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4)));
+                reader.IsDBNull(4) ? null : reader.GetString(4))
+            {
+                StatusCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+            });
         }
 
         return attempts;

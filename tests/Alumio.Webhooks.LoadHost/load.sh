@@ -66,10 +66,14 @@ echo "store=$store medians of $rounds rounds of $duration: bare ${bare_rps} req/
 # 2. Delivery: tasks already stored by the run above go to the host's own /bare endpoint over loopback HTTP.
 if [ "$store" != memory ]; then
   start_host "--processor true --sink http://127.0.0.1:$port/bare"
+  # The host counts what its /bare sink received; the clock stops when every task arrived (a task delivered twice,
+  # after a lost lease, counts twice). Then, untimed, the task list must show nothing waiting.
+  delivered() { curl -sf "http://127.0.0.1:$port/delivered"; }
   pending() { curl -sf "http://127.0.0.1:$port/api/v1/tasks?status=$1&limit=1" | jq '.items | length'; }
   started=$(date +%s.%N)
-  while [ "$(pending New)" != 0 ] || [ "$(pending Processing)" != 0 ] || [ "$(pending Retry)" != 0 ]; do sleep 0.5; done
+  while [ "$(delivered)" -lt "$total" ]; do sleep 0.2; done
   ended=$(date +%s.%N)
+  while [ "$(pending New)" != 0 ] || [ "$(pending Processing)" != 0 ] || [ "$(pending Retry)" != 0 ]; do sleep 1; done
   awk -v n="$total" -v a="$started" -v b="$ended" 'BEGIN { printf "delivery: %d tasks in %.1f s = %.0f tasks/s\n", n, b - a, n / (b - a) }'
   stop_host
 fi

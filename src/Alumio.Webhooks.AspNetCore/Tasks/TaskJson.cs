@@ -35,6 +35,15 @@ internal static class TaskJson
                 writer.WriteString("finishedAt", attempt.FinishedAt);
                 writer.WriteString("outcome", attempt.Outcome.ToString());
                 writer.WriteString("error", attempt.Error);
+                if (attempt.StatusCode is { } statusCode)
+                {
+                    writer.WriteNumber("statusCode", statusCode);
+                }
+                else
+                {
+                    writer.WriteNull("statusCode");
+                }
+
                 writer.WriteEndObject();
             }
 

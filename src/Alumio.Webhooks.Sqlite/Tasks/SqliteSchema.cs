@@ -69,6 +69,10 @@ internal static class SqliteSchema
             DROP INDEX ix_tasks_status;
             CREATE INDEX ix_tasks_ended ON tasks (status, id) WHERE due_at IS NULL;
             """),
+        new(3, "the receiver's status code of an attempt",
+            """
+            ALTER TABLE attempts ADD COLUMN status_code INTEGER;
+            """),
     ];
 
     /// <summary>The table that records applied migrations.</summary>

@@ -46,8 +46,8 @@ internal static class SqliteStatements
 
     public const string InsertAttempt =
         """
-        INSERT INTO attempts (task_id, number, started_at, finished_at, outcome, error)
-        VALUES ($id, $number, $started, $finished, $outcome, $error);
+        INSERT INTO attempts (task_id, number, started_at, finished_at, outcome, error, status_code)
+        VALUES ($id, $number, $started, $finished, $outcome, $error, $code);
         """;
 
     public const string ReleaseLeased =
@@ -63,7 +63,7 @@ internal static class SqliteStatements
 
     public const string SelectTask = $"SELECT {TaskColumns} FROM tasks WHERE id = $id AND batch IS NULL;";
 
-    public const string SelectAttempts = "SELECT number, started_at, finished_at, outcome, error FROM attempts WHERE task_id = $id ORDER BY rowid;";
+    public const string SelectAttempts = "SELECT number, started_at, finished_at, outcome, error, status_code FROM attempts WHERE task_id = $id ORDER BY rowid;";
 
     public const string SelectClaim = "SELECT request_id, items, tasks, expires_at FROM claims WHERE webhook = $webhook AND key = $key AND expires_at > $now;";
 
@@ -77,6 +77,9 @@ internal static class SqliteStatements
 
     /// <summary>The start of a task listing; <see cref="SqliteTaskStore"/> appends the filters, the cursor and the limit.</summary>
     public const string SelectTasks = $"SELECT {TaskColumns} FROM tasks WHERE batch IS NULL";
+
+    /// <summary>The start of a task list that walks the ids in order (filtered by webhook alone); the filters follow.</summary>
+    public const string SelectTasksInIdOrder = $"SELECT {TaskColumns} FROM tasks INDEXED BY ux_tasks_id WHERE batch IS NULL";
 
     /// <summary>The start of a task list filtered by a status of the queue (New, Processing, Retry); the filters follow.</summary>
     public const string SelectQueuedTasks = $"SELECT {TaskColumns} FROM tasks INDEXED BY ix_tasks_due WHERE batch IS NULL";

@@ -218,6 +218,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
                 insert.Set("$finished", SqliteValues.ToTicks(attempt.FinishedAt));
                 insert.Set("$outcome", (int)attempt.Outcome);
                 insert.Set("$error", attempt.Error);
+                insert.Set("$code", attempt.StatusCode);
                 insert.ExecuteNonQuery();
             }
 
@@ -281,7 +282,10 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
                 SqliteValues.FromTicks(reader.GetInt64(1)),
                 SqliteValues.FromTicks(reader.GetInt64(2)),
                 (WebhookTaskStatus)reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4)));
+                reader.IsDBNull(4) ? null : reader.GetString(4))
+            {
+                StatusCode = reader.IsDBNull(5) ? null : reader.GetInt32(5),
+            });
         }
 
         return ValueTask.FromResult<IReadOnlyList<TaskAttempt>>(attempts);
@@ -299,8 +303,10 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         using var command = connection.CreateCommand();
         // Tasks still in the queue are few next to the ended ones kept for the retention time: by status, they are read
         // through the queue's index and sorted, rather than by walking every stored id. A request or id is narrower still.
+        // A webhook has no index of its own: its tasks are found walking the ids in order, which stops at the page's end.
         var queued = query.Status is { } status && !IsEnded(status) && query.RequestId is null && query.Id is null;
-        var sql = new StringBuilder(queued ? SqliteStatements.SelectQueuedTasks : SqliteStatements.SelectTasks);
+        var webhookOnly = query is { Webhook: not null, Route: null, Status: null, RequestId: null, Id: null };
+        var sql = new StringBuilder(queued ? SqliteStatements.SelectQueuedTasks : webhookOnly ? SqliteStatements.SelectTasksInIdOrder : SqliteStatements.SelectTasks);
         AppendFilter(command, sql, query);
         if (query.After is { } after)
         {

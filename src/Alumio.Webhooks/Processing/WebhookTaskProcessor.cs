@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
 using Alumio.Webhooks.Routing;
@@ -145,9 +146,10 @@ public sealed class WebhookTaskProcessor
         var started = _timeProvider.GetUtcNow();
 
         // A delivery in flight is finished even while the host stops; the lease bounds how long it may take.
-        var outcome = await AttemptAsync(task, CancellationToken.None).ConfigureAwait(false);
+        var statusCode = new StrongBox<int?>();
+        var outcome = await AttemptAsync(task, statusCode, CancellationToken.None).ConfigureAwait(false);
         var finished = _timeProvider.GetUtcNow();
-        var attempt = new TaskAttempt(outcome.Attempts, started, finished, outcome.Status, outcome.LastError);
+        var attempt = new TaskAttempt(outcome.Attempts, started, finished, outcome.Status, outcome.LastError) { StatusCode = statusCode.Value };
         if (!await _store.CompleteAsync(outcome with { UpdatedAt = finished }, attempt, CancellationToken.None).ConfigureAwait(false))
         {
             Log.LeaseLost(_logger, task.Id, task.Route);
@@ -163,7 +165,8 @@ public sealed class WebhookTaskProcessor
         _diagnostics.TaskCompleted(outcome.Route, outcome.Status);
     }
 
-    private async ValueTask<WebhookTask> AttemptAsync(WebhookTask task, CancellationToken cancellationToken)
+    /// <summary>Runs the route's transformers and delivers; the receiver's last status code goes to <paramref name="statusCode"/>.</summary>
+    private async ValueTask<WebhookTask> AttemptAsync(WebhookTask task, StrongBox<int?> statusCode, CancellationToken cancellationToken)
     {
         var attempts = task.Attempts + 1;
         if (!_model.Routes.TryGetValue(task.Route, out var route))
@@ -196,6 +199,7 @@ public sealed class WebhookTaskProcessor
             for (var i = 0; i < outcome.Entities.Count; i++)
             {
                 var delivery = await route.Outgoing.SendAsync(outcome.Entities[i], context, cancellationToken).ConfigureAwait(false);
+                statusCode.Value = delivery.StatusCode;
                 if (!delivery.Succeeded)
                 {
                     // A retry delivers every branch again: the task is the unit of retry.

@@ -136,6 +136,7 @@ public class TaskEndpointsTests
         attempt.GetProperty("attempt").GetInt32().Should().Be(1);
         attempt.GetProperty("outcome").GetString().Should().Be("Failed");
         attempt.GetProperty("error").GetString().Should().Be("Outgoing 'erp': answered 400 Bad Request: unknown order");
+        attempt.GetProperty("statusCode").GetInt32().Should().Be(400);
         retry.StatusCode.Should().Be(HttpStatusCode.OK);
         retried.GetProperty("status").GetString().Should().Be("Retry");
         retried.TryGetProperty("nextAttemptAt", out _).Should().BeTrue();
@@ -144,6 +145,7 @@ public class TaskEndpointsTests
         done.GetProperty("status").GetString().Should().Be("Finished");
         done.GetProperty("attempts").GetInt32().Should().Be(2);
         done.GetProperty("history").EnumerateArray().Select(a => a.GetProperty("outcome").GetString()).Should().Equal("Failed", "Finished");
+        done.GetProperty("history").EnumerateArray().Select(a => a.GetProperty("statusCode").GetInt32()).Should().Equal(400, 200);
     }
 
     [Test]

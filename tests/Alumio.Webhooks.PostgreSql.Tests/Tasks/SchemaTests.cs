@@ -120,14 +120,15 @@ public class SchemaTests
     [Test]
     public async Task A_schema_at_version_1_is_migrated_and_its_tasks_are_still_found_by_status_and_webhook()
     {
-        // Version 1 as it was released: the script of today, with migration 2 taken back.
+        // Version 1 as it was released: the script of today, with migrations 2 and 3 taken back.
         var schema = NewSchema();
         await TestDatabase.ExecuteAsync(PostgreSqlTaskStore.GetSchemaScript(schema));
         await TestDatabase.ExecuteAsync($"""
             DROP INDEX "{schema}".tasks_ended;
             CREATE INDEX tasks_webhook ON "{schema}".tasks (lower(webhook), id);
             CREATE INDEX tasks_status ON "{schema}".tasks (status, id);
-            DELETE FROM "{schema}".schema_version WHERE version = 2;
+            ALTER TABLE "{schema}".task_attempts DROP COLUMN status_code;
+            DELETE FROM "{schema}".schema_version WHERE version >= 2;
             INSERT INTO "{schema}".tasks (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id) VALUES
                 ('01000000-0000-7000-8000-000000000001', 'r1', 'orders', 'to-erp', '\x7b7d', 3, 1, 'refused', now(), now(), NULL, NULL),
                 ('01000000-0000-7000-8000-000000000002', 'r1', 'orders', 'to-shop', '\x7b7d', 0, 0, NULL, now(), now(), NULL, NULL),
@@ -137,7 +138,7 @@ public class SchemaTests
 
         await store.InitializeAsync(CancellationToken.None);
 
-        (await TestDatabase.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version")).Should().Be(2);
+        (await TestDatabase.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version")).Should().Be(PostgreSqlSchema.LatestVersion);
         (await TestDatabase.ScalarAsync<string>($"SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE schemaname = '{schema}' AND tablename = 'tasks'"))
             .Should().Be("tasks_done,tasks_due,tasks_ended,tasks_pkey,tasks_request,tasks_route");
         (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Failed }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-erp");

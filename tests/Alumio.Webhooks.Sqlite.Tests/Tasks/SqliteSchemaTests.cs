@@ -132,7 +132,7 @@ public class SqliteSchemaTests : SqliteStoreFixture
 
         var store = Open();
 
-        Scalar(Database, "SELECT max(version) FROM schema_version").Should().Be(2);
+        Scalar(Database, "SELECT max(version) FROM schema_version").Should().Be(SqliteSchema.CurrentVersion);
         Schema(Database).Should().NotContain(entry => entry.Contains("ix_tasks_webhook") || entry.Contains("ix_tasks_status"))
             .And.Contain(entry => entry.StartsWith("index ix_tasks_ended"));
         (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Failed }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-erp");
@@ -153,7 +153,7 @@ public class SqliteSchemaTests : SqliteStoreFixture
     [TestCase(SqliteStatements.CompleteLeased, "ux_tasks_id")]
     [TestCase(SqliteStatements.ReleaseLeased, "ux_tasks_id")]
     [TestCase(SqliteStatements.SelectTasks + " AND id > $after ORDER BY id LIMIT $limit", "ux_tasks_id")]
-    [TestCase(SqliteStatements.SelectTasks + " AND webhook = $webhook AND id > $after ORDER BY id LIMIT $limit", "ux_tasks_id")]
+    [TestCase(SqliteStatements.SelectTasksInIdOrder + " AND webhook = $webhook AND id > $after ORDER BY id LIMIT $limit", "ux_tasks_id")]
     [TestCase(SqliteStatements.SelectTasks + " AND route = $route ORDER BY id LIMIT $limit", "ix_tasks_route")]
     [TestCase(SqliteStatements.SelectTasks + " AND status = $status AND due_at IS NULL ORDER BY id LIMIT $limit", "ix_tasks_ended")]
     [TestCase(SqliteStatements.SelectQueuedTasks + " AND status = $status AND due_at IS NOT NULL ORDER BY id LIMIT $limit", "ix_tasks_due")]

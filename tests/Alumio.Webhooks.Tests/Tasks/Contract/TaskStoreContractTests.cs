@@ -152,7 +152,7 @@ public abstract class TaskStoreContractTests
         var leased = (await Store.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Single();
         Time.Advance(TimeSpan.FromSeconds(2));
 
-        var attempt = Attempt(1, WebhookTaskStatus.Failed, "Outgoing 'erp': 400 Bad Request");
+        var attempt = Attempt(1, WebhookTaskStatus.Failed, "Outgoing 'erp': 400 Bad Request") with { StatusCode = 400 };
         var completed = await Store.CompleteAsync(leased with { Status = WebhookTaskStatus.Failed, Attempts = 1, LastError = "Outgoing 'erp': 400 Bad Request" }, attempt, CancellationToken.None);
         var completedAt = Time.GetUtcNow();
         Time.Advance(Lease * 2);
@@ -178,7 +178,7 @@ public abstract class TaskStoreContractTests
         var leased = (await Store.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Single();
         var due = Time.GetUtcNow() + TimeSpan.FromSeconds(30);
 
-        await Store.CompleteAsync(leased with { Status = WebhookTaskStatus.Retry, Attempts = 1, LastError = "503", DueAt = due }, Attempt(1, WebhookTaskStatus.Retry, "503"), CancellationToken.None);
+        await Store.CompleteAsync(leased with { Status = WebhookTaskStatus.Retry, Attempts = 1, LastError = "503", DueAt = due }, Attempt(1, WebhookTaskStatus.Retry, "503") with { StatusCode = 503 }, CancellationToken.None);
         var retry = await Store.GetAsync(task.Id, CancellationToken.None);
         Time.Advance(TimeSpan.FromSeconds(29));
         var early = await Store.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None);
@@ -192,6 +192,7 @@ public abstract class TaskStoreContractTests
         onTime[0].LastError.Should().Be("503");
         await Store.CompleteAsync(Done(onTime[0], WebhookTaskStatus.Finished) with { Attempts = 2, LastError = null }, Attempt(2, WebhookTaskStatus.Finished), CancellationToken.None);
         (await Store.GetAttemptsAsync(task.Id, CancellationToken.None)).Select(a => a.Number).Should().Equal(1, 2);
+        (await Store.GetAttemptsAsync(task.Id, CancellationToken.None)).Select(a => a.StatusCode).Should().Equal(503, null);
     }
 
     [Test]
