@@ -46,7 +46,7 @@ internal sealed class SqliteTaskInsert : IDisposable
             BindText(8, task.LastError, cache: false);
             Check(raw.sqlite3_bind_int64(_statement, 9, SqliteValues.ToTicks(task.CreatedAt)));
             Check(raw.sqlite3_bind_int64(_statement, 10, SqliteValues.ToTicks(task.UpdatedAt)));
-            Check(IsDone(task.Status)
+            Check(SqliteValues.IsEnded(task.Status)
                 ? raw.sqlite3_bind_null(_statement, 11)
                 : raw.sqlite3_bind_int64(_statement, 11, SqliteValues.ToTicks(task.DueAt ?? task.CreatedAt)));
             if (task.LeaseId is { } leaseId)
@@ -73,9 +73,6 @@ internal sealed class SqliteTaskInsert : IDisposable
     }
 
     public void Dispose() => raw.sqlite3_finalize(_statement);
-
-    private static bool IsDone(WebhookTaskStatus status) =>
-        status is WebhookTaskStatus.Finished or WebhookTaskStatus.Skipped or WebhookTaskStatus.Failed;
 
     private void BindText(int index, string? value, bool cache)
     {

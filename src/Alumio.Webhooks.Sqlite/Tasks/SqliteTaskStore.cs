@@ -304,7 +304,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         // Tasks still in the queue are few next to the ended ones kept for the retention time: by status, they are read
         // through the queue's index and sorted, rather than by walking every stored id. A request or id is narrower still.
         // A webhook has no index of its own: its tasks are found walking the ids in order, which stops at the page's end.
-        var queued = query.Status is { } status && !IsEnded(status) && query.RequestId is null && query.Id is null;
+        var queued = query.Status is { } status && !SqliteValues.IsEnded(status) && query.RequestId is null && query.Id is null;
         var webhookOnly = query is { Webhook: not null, Route: null, Status: null, RequestId: null, Id: null };
         var sql = new StringBuilder(queued ? SqliteStatements.SelectQueuedTasks : webhookOnly ? SqliteStatements.SelectTasksInIdOrder : SqliteStatements.SelectTasks);
         AppendFilter(command, sql, query);
@@ -679,7 +679,7 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
         {
             // A task that ended (Finished, Failed, Skipped) has no due time, and only those are in ix_tasks_ended; the
             // clause on due_at lets SQLite use that partial index, and keeps the others to the queue's ix_tasks_due.
-            sql.Append(IsEnded(status) ? " AND status = $status AND due_at IS NULL" : " AND status = $status AND due_at IS NOT NULL");
+            sql.Append(SqliteValues.IsEnded(status) ? " AND status = $status AND due_at IS NULL" : " AND status = $status AND due_at IS NOT NULL");
         }
 
         if (filter.RequestId is not null)
@@ -694,9 +694,6 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
 
         return sql.ToString();
     }
-
-    private static bool IsEnded(WebhookTaskStatus status) =>
-        status is WebhookTaskStatus.Finished or WebhookTaskStatus.Failed or WebhookTaskStatus.Skipped;
 
     private static void SetFilter(SqliteCommand command, TaskQuery filter)
     {

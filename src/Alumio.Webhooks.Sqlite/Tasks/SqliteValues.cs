@@ -25,6 +25,10 @@ internal static class SqliteValues
 
     public static object ToTicks(DateTimeOffset? time) => time is { } value ? ToTicks(value) : DBNull.Value;
 
+    /// <summary>Whether a task in this status has ended (Finished, Failed, Skipped): it has no due time, and only such tasks are in <c>ix_tasks_ended</c>.</summary>
+    public static bool IsEnded(WebhookTaskStatus status) =>
+        status is WebhookTaskStatus.Finished or WebhookTaskStatus.Failed or WebhookTaskStatus.Skipped;
+
     public static DateTimeOffset FromTicks(long ticks) => new(ticks + DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.Zero);
 
     public static object OrNull(string? value) => value is null ? DBNull.Value : value;
