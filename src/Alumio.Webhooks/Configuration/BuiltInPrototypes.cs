@@ -166,9 +166,9 @@ internal static class BuiltInPrototypes
         {
             result = nested.GetRequiredString("Type").ToLowerInvariant() switch
             {
-                "basic" => HttpAuthentication.Basic(nested.GetRequiredString("Username"), nested.GetRequiredString("Password")),
-                "bearer" => HttpAuthentication.Bearer(nested.GetRequiredString("Token")),
-                "api-key" => HttpAuthentication.ApiKey(nested.GetRequiredString("Header"), nested.GetRequiredString("Value")),
+                "basic" => HttpAuthentication.Basic(nested.GetRequiredString("Username"), nested.GetRequiredSecret("Password")),
+                "bearer" => HttpAuthentication.Bearer(nested.GetRequiredSecret("Token")),
+                "api-key" => HttpAuthentication.ApiKey(nested.GetRequiredString("Header"), nested.GetRequiredSecret("Value")),
                 "" => null,
                 var other => Invalid<HttpAuthentication?>(nested, "Type", $"'{other}' is not one of basic, bearer, api-key", null),
             };
@@ -210,7 +210,7 @@ internal static class BuiltInPrototypes
                     var header = nested.GetRequiredString("Header");
                     var template = nested.GetString("Template") ?? HmacSignatureValidator.SignaturePlaceholder;
                     var encoding = nested.GetEnum("Encoding", SignatureEncoding.Hex);
-                    var secret = nested.GetRequiredString("Secret");
+                    var secret = nested.GetRequiredSecret("Secret");
                     if (!template.Contains(HmacSignatureValidator.SignaturePlaceholder, StringComparison.Ordinal))
                     {
                         nested.AddError("Template", $"must contain {HmacSignatureValidator.SignaturePlaceholder} exactly once");
@@ -219,7 +219,7 @@ internal static class BuiltInPrototypes
                     result = nested.HasErrors ? null : HttpSigning.Hmac(algorithm, header, template, encoding, secret);
                     break;
                 case "standard-webhooks":
-                    var whsec = nested.GetRequiredString("Secret");
+                    var whsec = nested.GetRequiredSecret("Secret");
                     if (whsec.Length > 0 && !StandardWebhooksSignatureValidator.IsValidSecret(whsec))
                     {
                         nested.AddError("Secret", "is not a Standard Webhooks secret: whsec_ followed by base64");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Alumio.Webhooks.Placeholders;
 using Microsoft.Extensions.Configuration;
 
 namespace Alumio.Webhooks.Configuration;
@@ -179,6 +180,43 @@ public sealed class PrototypeContext
         }
 
         return values;
+    }
+
+    /// <summary>Reads a required secret: <see cref="GetRequiredString"/>, then <see cref="ExpandSecret"/>.</summary>
+    /// <param name="key">The setting's key.</param>
+    /// <returns>The secret, or the value as written when it is missing or names a setting that is not set (both recorded).</returns>
+    public string GetRequiredSecret(string key)
+    {
+        var value = GetRequiredString(key);
+        return value.Length == 0 ? value : ExpandSecret(key, value)!;
+    }
+
+    /// <summary>
+    /// Reads a secret that is written as <c>${NAME}</c> (the whole value) from the application's configuration, or from
+    /// the environment when there is none, so the secret need not stand in these settings, as in Alumio's environment
+    /// variables. Any other value is the secret as written. A name that is not set is recorded as an error that names
+    /// the setting, never a value.
+    /// </summary>
+    /// <param name="key">The setting's key, for the error.</param>
+    /// <param name="value">The value as written, or <see langword="null"/>.</param>
+    /// <returns>The secret; <paramref name="value"/> itself when it names no setting, or one that is not set.</returns>
+    public string? ExpandSecret(string key, string? value)
+    {
+        if (value is not { Length: > 3 } || !value.StartsWith("${", StringComparison.Ordinal) || value.IndexOf('}', StringComparison.Ordinal) != value.Length - 1)
+        {
+            return value;
+        }
+
+        var name = value[2..^1];
+        var resolve = ConfigurationValues.Resolver(Services);
+        var found = resolve.Lookup(name);
+        if (string.IsNullOrEmpty(found))
+        {
+            AddError(key, $"names the setting ${{{name}}}, which is not set{resolve.Where}");
+            return value;
+        }
+
+        return found;
     }
 
     /// <summary>Gets a child section for settings with structure of their own; its keys are not checked.</summary>

@@ -42,7 +42,7 @@ internal static class ValidatorPrototypes
     public static BasicAuthenticationRequestValidator CreateBasic(PrototypeContext context)
     {
         var username = context.GetRequiredString("Username");
-        var password = context.GetRequiredString("Password");
+        var password = context.GetRequiredSecret("Password");
         if (username.Contains(':', StringComparison.Ordinal))
         {
             context.AddError("Username", "may not contain a colon");
@@ -180,6 +180,8 @@ internal static class ValidatorPrototypes
     /// <summary>Reads the accepted secrets of a <c>Value</c>/<c>Values</c> pair (or <c>Token</c>/<c>Tokens</c>); exactly one must be set.</summary>
     private static IReadOnlyList<string> ReadSecrets(PrototypeContext context, string? value, IReadOnlyList<string> values, string valueKey = "Value", string valuesKey = "Values")
     {
+        value = context.ExpandSecret(valueKey, value);
+        values = [.. values.Select((secret, i) => context.ExpandSecret($"{valuesKey}:{i}", secret)!)];
         if (value is not null && values.Count > 0)
         {
             context.AddError(valueKey, $"and {valuesKey} may not both be set");

@@ -192,6 +192,38 @@ public class HttpPublisherTests
     }
 
     [Test]
+    public async Task Credentials_and_signing_secrets_written_as_setting_names_are_read_from_the_environment()
+    {
+        var token = "ALUMIO_TEST_TOKEN_" + Guid.NewGuid().ToString("N");
+        var secret = "ALUMIO_TEST_SIGNING_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(token, "t0ken-from-env");
+        Environment.SetEnvironmentVariable(secret, "s3cret-from-env");
+        try
+        {
+            var json = $$"""
+                { "Alumio": {
+                    "Webhooks": { "w": { "Incoming": "in" } },
+                    "Incoming": { "in": { "Parser": "json" } },
+                    "Outgoing": { "erp": { "Prototype": "http", "Url": "{{_baseUrl}}/echo",
+                                           "Authentication": { "Type": "bearer", "Token": "${{{token}}}" },
+                                           "Signing": { "Type": "hmac", "Header": "X-Signature", "Secret": "${{{secret}}}" } } },
+                    "Routes": { "r": { "Incoming": "in", "Outgoing": "erp" } } } }
+                """;
+            await using var provider = Build(json);
+
+            var received = await SendAsync(provider.GetRequiredService<WebhookModel>().Outgoing["erp"], "{}");
+
+            received.Headers["Authorization"].Should().Be("Bearer t0ken-from-env");
+            received.Headers["X-Signature"].Should().Be(Convert.ToHexStringLower(HMACSHA256.HashData("s3cret-from-env"u8, received.Body)));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(token, null);
+            Environment.SetEnvironmentVariable(secret, null);
+        }
+    }
+
+    [Test]
     public async Task Configuration_values_fill_the_url_and_headers()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Erp:Token"] = "cfg-t0ken", ["Erp:Path"] = "echo" }).Build();

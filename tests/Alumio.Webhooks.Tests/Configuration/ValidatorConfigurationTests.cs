@@ -29,6 +29,34 @@ public class ValidatorConfigurationTests
     }
 
     [Test]
+    public async Task A_secret_written_as_a_setting_name_is_read_from_the_environment_without_a_configuration()
+    {
+        var name = "ALUMIO_TEST_SECRET_" + Guid.NewGuid().ToString("N");
+        Environment.SetEnvironmentVariable(name, "NewSecret");
+        try
+        {
+            var validator = BuildValidator($$"""{ "Prototype": "header", "Header": "X-Alumio-Auth", "Values": [ "OldSecret", "${{{name}}}" ] }""");
+
+            (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "NewSecret"))).Should().BeTrue();
+            (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "OldSecret"))).Should().BeTrue();
+            (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "${" + name + "}"))).Should().BeFalse("the name is not the secret");
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    [Test]
+    public void A_secret_naming_a_setting_that_is_not_set_stops_start_up_naming_the_setting()
+    {
+        var name = "ALUMIO_TEST_MISSING_" + Guid.NewGuid().ToString("N");
+
+        BuildErrors($$"""{ "Prototype": "github", "Secret": "${{{name}}}" }""").Should().Equal(
+            $"Alumio:Webhooks:w:Validators:0:Secret names the setting ${{{name}}}, which is not set as an environment variable.");
+    }
+
+    [Test]
     public async Task A_header_validator_is_configured_with_a_pattern()
     {
         var validator = BuildValidator("""{ "Prototype": "header", "Header": "X-Alumio-Auth", "Pattern": "^Token [0-9]+$" }""");
