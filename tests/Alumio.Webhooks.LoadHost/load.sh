@@ -68,7 +68,7 @@ if [ "$store" != memory ]; then
   start_host "--processor true --sink http://127.0.0.1:$port/bare"
   # The host counts what its /bare sink received; the clock stops when every task arrived (a task delivered twice,
   # after a lost lease, counts twice). Then, untimed, the task list must show nothing waiting.
-  delivered() { curl -sf "http://127.0.0.1:$port/delivered"; }
+  delivered() { curl -sf "http://127.0.0.1:$port/delivered" || echo 0; }
   pending() { curl -sf "http://127.0.0.1:$port/api/v1/tasks?status=$1&limit=1" | jq '.items | length'; }
   started=$(date +%s.%N)
   while [ "$(delivered)" -lt "$total" ]; do sleep 0.2; done

@@ -184,7 +184,7 @@ public sealed class PrototypeContext
 
     /// <summary>Reads a required secret: <see cref="GetRequiredString"/>, then <see cref="ExpandSecret"/>.</summary>
     /// <param name="key">The setting's key.</param>
-    /// <returns>The secret, or the value as written when it is missing or names a setting that is not set (both recorded).</returns>
+    /// <returns>The secret; an empty string when it is missing or names a setting that is not set (both recorded).</returns>
     public string GetRequiredSecret(string key)
     {
         var value = GetRequiredString(key);
@@ -192,17 +192,17 @@ public sealed class PrototypeContext
     }
 
     /// <summary>
-    /// Reads a secret that is written as <c>${NAME}</c> (the whole value) from the application's configuration, or from
-    /// the environment when there is none, so the secret need not stand in these settings, as in Alumio's environment
-    /// variables. Any other value is the secret as written. A name that is not set is recorded as an error that names
-    /// the setting, never a value.
+    /// Reads a secret that is written as <c>${NAME}</c> (the whole value, NAME a configuration key: letters, digits and
+    /// <c>_ . : -</c>) from the application's configuration, or from the environment when there is none, so the secret
+    /// need not stand in these settings, as in Alumio's environment variables. Any other value is the secret as written.
+    /// A name that is not set is recorded as an error that names the setting and the name, never a value.
     /// </summary>
     /// <param name="key">The setting's key, for the error.</param>
     /// <param name="value">The value as written, or <see langword="null"/>.</param>
-    /// <returns>The secret; <paramref name="value"/> itself when it names no setting, or one that is not set.</returns>
+    /// <returns>The secret; <paramref name="value"/> itself when it names no setting; an empty string when the name is not set.</returns>
     public string? ExpandSecret(string key, string? value)
     {
-        if (value is not { Length: > 3 } || !value.StartsWith("${", StringComparison.Ordinal) || value.IndexOf('}', StringComparison.Ordinal) != value.Length - 1)
+        if (value is not { Length: > 3 } || !value.StartsWith("${", StringComparison.Ordinal) || value[^1] != '}' || !IsSettingName(value.AsSpan(2, value.Length - 3)))
         {
             return value;
         }
@@ -213,10 +213,23 @@ public sealed class PrototypeContext
         if (string.IsNullOrEmpty(found))
         {
             AddError(key, $"names the setting ${{{name}}}, which is not set{resolve.Where}");
-            return value;
+            return string.Empty;
         }
 
         return found;
+    }
+
+    private static bool IsSettingName(ReadOnlySpan<char> name)
+    {
+        foreach (var c in name)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or ':' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Gets a child section for settings with structure of their own; its keys are not checked.</summary>

@@ -198,6 +198,7 @@ public sealed class WebhookTaskProcessor
 
             for (var i = 0; i < outcome.Entities.Count; i++)
             {
+                statusCode.Value = null; // a branch that throws must not show the code of the branch before it
                 var delivery = await route.Outgoing.SendAsync(outcome.Entities[i], context, cancellationToken).ConfigureAwait(false);
                 statusCode.Value = delivery.StatusCode;
                 if (!delivery.Succeeded)

@@ -180,8 +180,6 @@ internal static class ValidatorPrototypes
     /// <summary>Reads the accepted secrets of a <c>Value</c>/<c>Values</c> pair (or <c>Token</c>/<c>Tokens</c>); exactly one must be set.</summary>
     private static IReadOnlyList<string> ReadSecrets(PrototypeContext context, string? value, IReadOnlyList<string> values, string valueKey = "Value", string valuesKey = "Values")
     {
-        value = context.ExpandSecret(valueKey, value);
-        values = [.. values.Select((secret, i) => context.ExpandSecret($"{valuesKey}:{i}", secret)!)];
         if (value is not null && values.Count > 0)
         {
             context.AddError(valueKey, $"and {valuesKey} may not both be set");
@@ -203,6 +201,7 @@ internal static class ValidatorPrototypes
             }
         }
 
-        return value is not null ? [value] : values;
+        // A secret that names a setting is read now; one that is not set is recorded and left empty, which no later check repeats.
+        return value is not null ? [context.ExpandSecret(valueKey, value)!] : [.. values.Select((secret, i) => context.ExpandSecret($"{valuesKey}:{i}", secret)!)];
     }
 }

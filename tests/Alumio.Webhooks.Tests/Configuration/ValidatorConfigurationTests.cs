@@ -47,13 +47,22 @@ public class ValidatorConfigurationTests
         }
     }
 
-    [Test]
-    public void A_secret_naming_a_setting_that_is_not_set_stops_start_up_naming_the_setting()
+    [TestCase("github")]
+    [TestCase("standard-webhooks")]
+    public void A_secret_naming_a_setting_that_is_not_set_stops_start_up_with_one_error_naming_the_setting(string prototype)
     {
         var name = "ALUMIO_TEST_MISSING_" + Guid.NewGuid().ToString("N");
 
-        BuildErrors($$"""{ "Prototype": "github", "Secret": "${{{name}}}" }""").Should().Equal(
+        BuildErrors($$"""{ "Prototype": "{{prototype}}", "Secret": "${{{name}}}" }""").Should().Equal(
             $"Alumio:Webhooks:w:Validators:0:Secret names the setting ${{{name}}}, which is not set as an environment variable.");
+    }
+
+    [Test]
+    public async Task A_secret_that_only_looks_like_a_placeholder_is_taken_as_written()
+    {
+        var validator = BuildValidator("""{ "Prototype": "header", "Header": "X-Alumio-Auth", "Value": "${not a setting name!}" }""");
+
+        (await Validate(validator, new TestRequest("{}").WithHeader("X-Alumio-Auth", "${not a setting name!}"))).Should().BeTrue();
     }
 
     [Test]

@@ -118,6 +118,30 @@ public class TransformerProcessingTests
     }
 
     [Test]
+    public async Task An_attempt_keeps_the_status_code_of_its_last_answer_and_none_when_the_last_delivery_threw()
+    {
+        var calls = 0;
+        var sink = new RecordingOutgoing(_ => ++calls switch
+        {
+            1 => OutgoingResult.Success(201),
+            2 => throw new HttpRequestException("connection refused"),
+            3 => OutgoingResult.Success(200),
+            _ => OutgoingResult.Success(202),
+        });
+        await using var host = Host(sink, route => route.Branch("lines").Retry(3));
+        await Receive(host, """{"lines":[{"sku":"A"},{"sku":"B"}]}""");
+
+        await host.Processor.ProcessAllDueAsync(CancellationToken.None);
+        host.Time.Advance(TimeSpan.FromHours(1));
+        await host.Processor.ProcessAllDueAsync(CancellationToken.None);
+
+        var task = (await host.AllTasksAsync()).Single();
+        task.Status.Should().Be(WebhookTaskStatus.Finished);
+        (await host.Store.GetAttemptsAsync(task.Id, CancellationToken.None)).Select(attempt => attempt.StatusCode)
+            .Should().Equal([null, 202], "branch 2 threw after branch 1's 201; the retry's last answer was 202");
+    }
+
+    [Test]
     public async Task Skipped_branches_are_not_delivered_and_a_task_with_none_left_is_skipped()
     {
         var sink = new RecordingOutgoing();
