@@ -7,13 +7,15 @@
 #   tests/Alumio.Webhooks.LoadHost/load.sh postgres "Host=127.0.0.1;Username=alumio;Password=...;Database=alumio_test"
 # The two endpoints are measured in alternating rounds (bare, webhook, bare, webhook, ...) and the median of each is
 # reported, since on a small machine one run of either can be off by 15 % or more.
-# Environment: DURATION per round (default 10s), ROUNDS (default 3), CONNECTIONS (default 32), PORT (default 5091).
+# Environment: DURATION per round (default 10s), ROUNDS (default 3), WARMUP per endpoint (default 10s: tiered
+# compilation of the store's client code goes on for several seconds), CONNECTIONS (default 32), PORT (default 5091).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 store=${1:-memory}
 connection=${2:-}
 duration=${DURATION:-10s}
 rounds=${ROUNDS:-3}
+warmup=${WARMUP:-10s}
 connections=${CONNECTIONS:-32}
 port=${PORT:-5091}
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)" >&2; exit 1; }
@@ -48,8 +50,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] 
 
 # 1. Receiving: the processor is off, so only the receive path is measured; warm up both endpoints first.
 start_host "--processor false"
-wrk -t2 -c"$connections" -d3s -s tests/Alumio.Webhooks.LoadHost/post.lua "http://127.0.0.1:$port/bare" >/dev/null
-wrk -t2 -c"$connections" -d3s -s tests/Alumio.Webhooks.LoadHost/post.lua "http://127.0.0.1:$port/api/v1/webhook/load" >/dev/null
+wrk -t2 -c"$connections" -d"$warmup" -s tests/Alumio.Webhooks.LoadHost/post.lua "http://127.0.0.1:$port/bare" >/dev/null
+wrk -t2 -c"$connections" -d"$warmup" -s tests/Alumio.Webhooks.LoadHost/post.lua "http://127.0.0.1:$port/api/v1/webhook/load" >/dev/null
 : >"$work/bare.txt"; : >"$work/hook.txt"
 for round in $(seq 1 "$rounds"); do
   run_wrk /bare >>"$work/bare.txt"
