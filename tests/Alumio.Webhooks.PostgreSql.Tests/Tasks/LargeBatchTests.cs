@@ -1,46 +1,20 @@
 using System.Text;
 using Alumio.Webhooks.PostgreSql.Tests.Support;
 using Alumio.Webhooks.Tasks;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Alumio.Webhooks.PostgreSql.Tests.Tasks;
 
 /// <summary>A request with very many items, streamed into the store in parts as the receiver does.</summary>
-public class LargeBatchTests
+public class LargeBatchTests : PostgreSqlStoreFixture
 {
     private const int Count = 100_000;
     private const int Part = 512;
-
-    private string _schema = null!;
-    private FakeTimeProvider _time = null!;
-    private PostgreSqlTaskStore _store = null!;
-
-    [SetUp]
-    public async Task CreateStore()
-    {
-        _schema = TestDatabase.NewSchema();
-        _time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.Zero));
-        _store = TestDatabase.CreateStore(_time, _schema);
-        await _store.InitializeAsync(CancellationToken.None);
-    }
-
-    [TearDown]
-    public async Task DropSchema()
-    {
-        if (_store is null)
-        {
-            return;
-        }
-
-        await _store.DisposeAsync();
-        await TestDatabase.DropSchemaAsync(_schema);
-    }
 
     [Test]
     public async Task A_batch_of_100000_tasks_streamed_in_512_task_parts_commits_whole_without_holding_the_tasks_in_memory()
     {
         long retained;
-        var batch = await _store.BeginBatchAsync(CancellationToken.None);
+        var batch = await Store.BeginBatchAsync(CancellationToken.None);
         await using (batch)
         {
             var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -53,27 +27,27 @@ public class LargeBatchTests
         }
 
         (await TasksAsync()).Should().Be(Count);
-        (await TestDatabase.ScalarAsync<long>($"SELECT count(DISTINCT entity) FROM \"{_schema}\".tasks")).Should().Be(Count, "each part was written before its list was reused");
+        (await TestDatabase.ScalarAsync<long>($"SELECT count(DISTINCT entity) FROM \"{Schema}\".tasks")).Should().Be(Count, "each part was written before its list was reused");
         retained.Should().BeLessThan(4 * 1024 * 1024, "the tasks went to the database as they came; about 30 MB would stay if they were kept");
     }
 
     [Test]
     public async Task An_abandoned_batch_of_100000_tasks_leaves_nothing()
     {
-        await using (var batch = await _store.BeginBatchAsync(CancellationToken.None))
+        await using (var batch = await Store.BeginBatchAsync(CancellationToken.None))
         {
             await AddAllAsync(batch);
         }
 
         (await TasksAsync()).Should().Be(0);
-        (await _store.LeaseAsync(new TaskLeaseRequest(10, TimeSpan.FromMinutes(5)), CancellationToken.None)).Should().BeEmpty();
+        (await Store.LeaseAsync(new TaskLeaseRequest(10, TimeSpan.FromMinutes(5)), CancellationToken.None)).Should().BeEmpty();
     }
 
     /// <summary>Adds the tasks in parts through one list that is cleared and refilled, as the receiver's writer does.</summary>
     private async Task AddAllAsync(ITaskBatch batch)
     {
         var part = new List<WebhookTask>(Part);
-        var now = _time.GetUtcNow();
+        var now = Time.GetUtcNow();
         for (var i = 0; i < Count; i++)
         {
             var entity = Encoding.UTF8.GetBytes($$"""{"line":{{i}},"sku":"SKU-{{i % 977}}"}""");
@@ -86,5 +60,5 @@ public class LargeBatchTests
         }
     }
 
-    private Task<long> TasksAsync() => TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".tasks");
+    private Task<long> TasksAsync() => TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{Schema}\".tasks");
 }

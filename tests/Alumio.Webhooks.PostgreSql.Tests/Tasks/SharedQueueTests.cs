@@ -1,51 +1,25 @@
 using System.Collections.Concurrent;
 using Alumio.Webhooks.PostgreSql.Tests.Support;
 using Alumio.Webhooks.Tasks;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Alumio.Webhooks.PostgreSql.Tests.Tasks;
 
 /// <summary>Several store instances (one per application instance, each with its own connections) on one schema.</summary>
-public class SharedQueueTests
+public class SharedQueueTests : PostgreSqlStoreFixture
 {
-    private static readonly DateTimeOffset Start = new(2026, 11, 30, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 
-    private string _schema = null!;
-    private FakeTimeProvider _time = null!;
-    private PostgreSqlTaskStore _first = null!;
     private PostgreSqlTaskStore _second = null!;
 
     [SetUp]
-    public async Task CreateStores()
-    {
-        _schema = TestDatabase.NewSchema();
-        _time = new FakeTimeProvider(Start);
-        _first = TestDatabase.CreateStore(_time, _schema);
-        _second = TestDatabase.CreateStore(_time, _schema);
-        await _first.InitializeAsync(CancellationToken.None);
-        await _second.InitializeAsync(CancellationToken.None);
-    }
-
-    [TearDown]
-    public async Task DropSchema()
-    {
-        if (_first is null)
-        {
-            return;
-        }
-
-        await _first.DisposeAsync();
-        await _second.DisposeAsync();
-        await TestDatabase.DropSchemaAsync(_schema);
-    }
+    public async Task OpenSecondStore() => _second = await OpenAnotherStoreAsync();
 
     [Test]
     public async Task Two_instances_leasing_concurrently_never_get_the_same_task_and_together_deliver_all()
     {
         const int Count = 3000;
         var tasks = Enumerable.Range(0, Count).Select(i => NewTask("r" + (i / 10), i % 3 == 0 ? "shop" : "erp")).ToList();
-        await _first.AddAsync(tasks, CancellationToken.None);
+        await Store.AddAsync(tasks, CancellationToken.None);
         var deliveries = new ConcurrentDictionary<Guid, int>();
         var byInstance = new int[2];
 
@@ -57,7 +31,7 @@ public class SharedQueueTests
                 foreach (var task in leased)
                 {
                     deliveries.AddOrUpdate(task.Id, 1, (_, n) => n + 1);
-                    var attempt = new TaskAttempt(1, _time.GetUtcNow(), _time.GetUtcNow(), WebhookTaskStatus.Finished, null);
+                    var attempt = new TaskAttempt(1, Time.GetUtcNow(), Time.GetUtcNow(), WebhookTaskStatus.Finished, null);
                     var completed = await store.CompleteAsync(task with { Status = WebhookTaskStatus.Finished, Attempts = 1 }, attempt, CancellationToken.None);
                     completed.Should().BeTrue("the lease is live and held by this instance alone");
                     Interlocked.Increment(ref byInstance[instance]);
@@ -66,39 +40,39 @@ public class SharedQueueTests
         }
 
         // Four workers per instance, as four processor slots on each of two hosts.
-        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => WorkAsync(i % 2 == 0 ? _first : _second, i % 2))));
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => WorkAsync(i % 2 == 0 ? Store : _second, i % 2))));
 
         deliveries.Should().HaveCount(Count);
         deliveries.Values.Should().OnlyContain(n => n == 1, "no task is handed out twice under a live lease");
         byInstance.Should().OnlyContain(n => n > 0, "both instances take part");
         (byInstance[0] + byInstance[1]).Should().Be(Count);
-        (await TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".tasks WHERE status = 2")).Should().Be(Count);
-        (await TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".task_attempts")).Should().Be(Count);
+        (await TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{Schema}\".tasks WHERE status = 2")).Should().Be(Count);
+        (await TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{Schema}\".task_attempts")).Should().Be(Count);
     }
 
     [Test]
     public async Task A_lease_that_runs_out_on_one_instance_is_handed_out_by_the_other_and_only_the_new_holder_completes_it()
     {
         var task = NewTask("r1", "erp");
-        await _first.AddAsync([task], CancellationToken.None);
-        var stale = (await _first.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Single();
+        await Store.AddAsync([task], CancellationToken.None);
+        var stale = (await Store.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Single();
 
         (await _second.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Should().BeEmpty("the first instance's lease still runs");
-        _time.Advance(Lease);
+        Time.Advance(Lease);
         var fresh = (await _second.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Single();
 
         fresh.Id.Should().Be(task.Id);
         fresh.LeaseId.Should().NotBe(stale.LeaseId!.Value);
-        (await _first.CompleteAsync(stale with { Status = WebhookTaskStatus.Finished, Attempts = 1 }, null, CancellationToken.None)).Should().BeFalse();
+        (await Store.CompleteAsync(stale with { Status = WebhookTaskStatus.Finished, Attempts = 1 }, null, CancellationToken.None)).Should().BeFalse();
         (await _second.CompleteAsync(fresh with { Status = WebhookTaskStatus.Finished, Attempts = 1 }, null, CancellationToken.None)).Should().BeTrue();
-        (await _first.GetAsync(task.Id, CancellationToken.None))!.Status.Should().Be(WebhookTaskStatus.Finished);
+        (await Store.GetAsync(task.Id, CancellationToken.None))!.Status.Should().Be(WebhookTaskStatus.Finished);
     }
 
     [Test]
     public async Task A_claim_racing_an_uncommitted_one_on_another_instance_gets_the_key_when_that_batch_is_abandoned()
     {
         var claim = new IdempotentRequest("wms", "delivery-1", "r1", 1, 1, Start + TimeSpan.FromHours(1));
-        var first = await _first.BeginBatchAsync(CancellationToken.None);
+        var first = await Store.BeginBatchAsync(CancellationToken.None);
         await first.AddAsync([NewTask("r1", "erp")], CancellationToken.None);
         (await first.ClaimAsync(claim, CancellationToken.None)).Should().BeNull();
 
@@ -111,8 +85,8 @@ public class SharedQueueTests
 
         (await racing.WaitAsync(TimeSpan.FromSeconds(30))).Should().BeNull("the abandoned batch gave the key up");
         await second.CommitAsync(CancellationToken.None);
-        (await _first.FindRequestAsync("wms", "delivery-1", CancellationToken.None))!.RequestId.Should().Be("r2");
-        (await _first.QueryAsync(new TaskQuery(), CancellationToken.None)).Items.Select(t => t.RequestId).Should().Equal("r2");
+        (await Store.FindRequestAsync("wms", "delivery-1", CancellationToken.None))!.RequestId.Should().Be("r2");
+        (await Store.QueryAsync(new TaskQuery(), CancellationToken.None)).Items.Select(t => t.RequestId).Should().Equal("r2");
     }
 
     [Test]
@@ -120,16 +94,16 @@ public class SharedQueueTests
     {
         foreach (var (key, window) in new[] { ("short", TimeSpan.FromMinutes(10)), ("long", TimeSpan.FromDays(2)) })
         {
-            await using var batch = await _first.BeginBatchAsync(CancellationToken.None);
+            await using var batch = await Store.BeginBatchAsync(CancellationToken.None);
             (await batch.ClaimAsync(new IdempotentRequest("wms", key, "r-" + key, 0, 0, Start + window), CancellationToken.None)).Should().BeNull();
             await batch.CommitAsync(CancellationToken.None);
         }
 
-        _time.Advance(TimeSpan.FromHours(1));
-        await _second.PruneAsync(_time.GetUtcNow() - TimeSpan.FromDays(7), CancellationToken.None);
+        Time.Advance(TimeSpan.FromHours(1));
+        await _second.PruneAsync(Time.GetUtcNow() - TimeSpan.FromDays(7), CancellationToken.None);
 
-        (await TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{_schema}\".idempotency_claims")).Should().Be(1);
-        (await _first.FindRequestAsync("wms", "long", CancellationToken.None))!.RequestId.Should().Be("r-long");
+        (await TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM \"{Schema}\".idempotency_claims")).Should().Be(1);
+        (await Store.FindRequestAsync("wms", "long", CancellationToken.None))!.RequestId.Should().Be("r-long");
     }
 
     [Test]
@@ -137,7 +111,7 @@ public class SharedQueueTests
     {
         var created = new DateTimeOffset(2026, 11, 30, 11, 0, 0, TimeSpan.FromHours(2)).AddTicks(1234567);
         var task = NewTask("r1", "erp") with { CreatedAt = created, UpdatedAt = created };
-        await _first.AddAsync([task], CancellationToken.None);
+        await Store.AddAsync([task], CancellationToken.None);
 
         var read = await _second.GetAsync(task.Id, CancellationToken.None);
 
@@ -147,8 +121,8 @@ public class SharedQueueTests
 
     private WebhookTask NewTask(string requestId, string route)
     {
-        var now = _time.GetUtcNow();
-        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var now = Time.GetUtcNow();
+        Time.Advance(TimeSpan.FromMilliseconds(1));
         return new WebhookTask(Guid.CreateVersion7(now), requestId, "wms", route, """{"orderId":"1"}"""u8.ToArray(), WebhookTaskStatus.New, 0, null, now, now);
     }
 }
