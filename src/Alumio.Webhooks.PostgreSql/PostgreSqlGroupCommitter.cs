@@ -54,8 +54,8 @@ internal sealed class PostgreSqlGroupCommitter
         _dataSource = dataSource;
         var schema = store.Schema;
         _insertTasks = $"""
-            INSERT INTO {schema.Tasks} (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id)
-            SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            INSERT INTO {schema.Tasks} (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, captures, parent_id, first_transformer)
+            SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             """;
 
         // Inserted, or replacing an expired claim; a live claim is left alone and its key is missing from what returns.
@@ -488,52 +488,8 @@ internal sealed class PostgreSqlGroupCommitter
 
         if (taskCount > 0)
         {
-            var ids = new Guid[taskCount];
-            var requests = new string[taskCount];
-            var webhooks = new string[taskCount];
-            var routes = new string[taskCount];
-            var entities = new byte[taskCount][];
-            var statuses = new short[taskCount];
-            var attempts = new int[taskCount];
-            var errors = new string?[taskCount];
-            var created = new DateTimeOffset[taskCount];
-            var updated = new DateTimeOffset[taskCount];
-            var due = new DateTimeOffset?[taskCount];
-            var leases = new Guid?[taskCount];
-            var i = 0;
-            foreach (var commit in commits)
-            {
-                foreach (var task in commit.Tasks)
-                {
-                    ids[i] = task.Id;
-                    requests[i] = task.RequestId;
-                    webhooks[i] = task.Webhook;
-                    routes[i] = task.Route;
-                    entities[i] = Bytes(task.EntityUtf8);
-                    statuses[i] = (short)task.Status;
-                    attempts[i] = task.Attempts;
-                    errors[i] = task.LastError;
-                    created[i] = task.CreatedAt.ToUniversalTime();
-                    updated[i] = task.UpdatedAt.ToUniversalTime();
-                    due[i] = task.DueAt?.ToUniversalTime();
-                    leases[i] = task.LeaseId;
-                    i++;
-                }
-            }
-
             var command = new NpgsqlBatchCommand(_insertTasks);
-            command.Parameters.Add(Array(NpgsqlDbType.Uuid, ids));
-            command.Parameters.Add(Array(NpgsqlDbType.Text, requests));
-            command.Parameters.Add(Array(NpgsqlDbType.Text, webhooks));
-            command.Parameters.Add(Array(NpgsqlDbType.Text, routes));
-            command.Parameters.Add(Array(NpgsqlDbType.Bytea, entities));
-            command.Parameters.Add(Array(NpgsqlDbType.Smallint, statuses));
-            command.Parameters.Add(Array(NpgsqlDbType.Integer, attempts));
-            command.Parameters.Add(Array(NpgsqlDbType.Text, errors));
-            command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, created));
-            command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, updated));
-            command.Parameters.Add(Array(NpgsqlDbType.TimestampTz, due));
-            command.Parameters.Add(Array(NpgsqlDbType.Uuid, leases));
+            AddTaskArrays(command.Parameters, commits.SelectMany(commit => commit.Tasks), taskCount);
             batch.BatchCommands.Add(command);
 
             // Delivered to listeners when, and only if, the transaction commits.
@@ -573,6 +529,62 @@ internal sealed class PostgreSqlGroupCommitter
         }
 
         return new ClaimHeldException(commit.Claims[0], null);
+    }
+
+    /// <summary>Adds the parameters of a multi-row insert of tasks, one array per column, as <c>$1</c> to <c>$15</c> of <c>unnest</c> in the task columns' order.</summary>
+    internal static void AddTaskArrays(NpgsqlParameterCollection parameters, IEnumerable<WebhookTask> rows, int count)
+    {
+        var ids = new Guid[count];
+        var requests = new string[count];
+        var webhooks = new string[count];
+        var routes = new string[count];
+        var entities = new byte[count][];
+        var statuses = new short[count];
+        var attempts = new int[count];
+        var errors = new string?[count];
+        var created = new DateTimeOffset[count];
+        var updated = new DateTimeOffset[count];
+        var due = new DateTimeOffset?[count];
+        var leases = new Guid?[count];
+        var captures = new string?[count];
+        var parents = new Guid?[count];
+        var first = new int[count];
+        var i = 0;
+        foreach (var task in rows)
+        {
+            ids[i] = task.Id;
+            requests[i] = task.RequestId;
+            webhooks[i] = task.Webhook;
+            routes[i] = task.Route;
+            entities[i] = Bytes(task.EntityUtf8);
+            statuses[i] = (short)task.Status;
+            attempts[i] = task.Attempts;
+            errors[i] = task.LastError;
+            created[i] = task.CreatedAt.ToUniversalTime();
+            updated[i] = task.UpdatedAt.ToUniversalTime();
+            due[i] = task.DueAt?.ToUniversalTime();
+            leases[i] = task.LeaseId;
+            captures[i] = TaskCaptures.ToJson(task.Captures);
+            parents[i] = task.ParentId;
+            first[i] = task.FirstTransformer;
+            i++;
+        }
+
+        parameters.Add(Array(NpgsqlDbType.Uuid, ids));
+        parameters.Add(Array(NpgsqlDbType.Text, requests));
+        parameters.Add(Array(NpgsqlDbType.Text, webhooks));
+        parameters.Add(Array(NpgsqlDbType.Text, routes));
+        parameters.Add(Array(NpgsqlDbType.Bytea, entities));
+        parameters.Add(Array(NpgsqlDbType.Smallint, statuses));
+        parameters.Add(Array(NpgsqlDbType.Integer, attempts));
+        parameters.Add(Array(NpgsqlDbType.Text, errors));
+        parameters.Add(Array(NpgsqlDbType.TimestampTz, created));
+        parameters.Add(Array(NpgsqlDbType.TimestampTz, updated));
+        parameters.Add(Array(NpgsqlDbType.TimestampTz, due));
+        parameters.Add(Array(NpgsqlDbType.Uuid, leases));
+        parameters.Add(Array(NpgsqlDbType.Jsonb, captures));
+        parameters.Add(Array(NpgsqlDbType.Uuid, parents));
+        parameters.Add(Array(NpgsqlDbType.Integer, first));
     }
 
     private static NpgsqlParameter Array<T>(NpgsqlDbType type, T[] values) => new() { NpgsqlDbType = NpgsqlDbType.Array | type, Value = values };

@@ -75,6 +75,13 @@ internal sealed class PostgreSqlSchema
         (3, "the receiver's status code of an attempt", """
             ALTER TABLE {schema}.task_attempts ADD COLUMN status_code integer;
             """),
+        (4, "captures of the pattern to items, and branches", """
+            -- Adding columns with constants as defaults rewrites no rows.
+            ALTER TABLE {schema}.tasks
+                ADD COLUMN captures jsonb,                               -- JSON array of strings; NULL when none
+                ADD COLUMN parent_id uuid,                               -- the task a brancher split this one from
+                ADD COLUMN first_transformer integer NOT NULL DEFAULT 0; -- a branch starts after its brancher
+            """),
     ];
 
     public PostgreSqlSchema(string name)

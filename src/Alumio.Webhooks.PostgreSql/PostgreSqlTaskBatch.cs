@@ -236,7 +236,7 @@ internal sealed class PostgreSqlTaskBatch(PostgreSqlTaskStore store) : ITaskBatc
         var (connection, _) = await TransactionAsync(forClaim: false, cancellationToken).ConfigureAwait(false);
         _streaming = true;
         var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {store.Schema.Tasks} (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id) FROM STDIN (FORMAT BINARY)",
+            $"COPY {store.Schema.Tasks} (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, captures, parent_id, first_transformer) FROM STDIN (FORMAT BINARY)",
             cancellationToken).ConfigureAwait(false);
         await using (importer.ConfigureAwait(false))
         {
@@ -270,6 +270,18 @@ internal sealed class PostgreSqlTaskBatch(PostgreSqlTaskStore store) : ITaskBatc
                 {
                     await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                 }
+
+                await WriteNullableAsync(importer, TaskCaptures.ToJson(task.Captures), NpgsqlDbType.Jsonb, cancellationToken).ConfigureAwait(false);
+                if (task.ParentId is { } parent)
+                {
+                    await importer.WriteAsync(parent, NpgsqlDbType.Uuid, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await importer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await importer.WriteAsync(task.FirstTransformer, NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
             }
 
             await importer.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -24,7 +24,7 @@ namespace Alumio.Webhooks.PostgreSql;
 public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
 {
     /// <summary>The columns of a task, in the order <see cref="ReadTask"/> reads them.</summary>
-    private const string Columns = "id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id";
+    private const string Columns = "id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, captures, parent_id, first_transformer";
 
     private const int PruneChunk = 5000;
     private static readonly TimeSpan ListenerPing = TimeSpan.FromSeconds(30);
@@ -192,7 +192,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
                 SET status = 1, lease_id = gen_random_uuid(), due_at = @until, updated_at = @now
                 FROM due
                 WHERE t.id = due.id
-                RETURNING t.id, t.request_id, t.webhook, t.route, t.entity, t.status, t.attempts, t.last_error, t.created_at, t.updated_at, t.due_at, t.lease_id, due.due
+                RETURNING t.id, t.request_id, t.webhook, t.route, t.entity, t.status, t.attempts, t.last_error, t.created_at, t.updated_at, t.due_at, t.lease_id, t.captures, t.parent_id, t.first_transformer, due.due
             )
             SELECT {Columns} FROM leased ORDER BY due, id
             """;
@@ -203,17 +203,23 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken)
+    public ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken) =>
+        BranchAsync(task, attempt, [], cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<bool> BranchAsync(WebhookTask task, TaskAttempt? attempt, IReadOnlyList<WebhookTask> branches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
-        if (task.Status is WebhookTaskStatus.New or WebhookTaskStatus.Processing || (task.Status == WebhookTaskStatus.Retry && task.DueAt is null))
-        {
-            throw new ArgumentException("An outcome is Finished, Skipped, Failed, or Retry with a due time.", nameof(task));
-        }
-
+        ArgumentNullException.ThrowIfNull(branches);
+        TaskOutcomes.Check(task, branches);
         if (task.LeaseId is not { } lease)
         {
             return false;
+        }
+
+        if (branches.Count > 0)
+        {
+            return await CompleteWithBranchesAsync(task, lease, attempt, branches, cancellationToken).ConfigureAwait(false);
         }
 
         await InitializeAsync(cancellationToken).ConfigureAwait(false);
@@ -254,6 +260,60 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         }
 
         return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! == 1;
+    }
+
+    /// <summary>Records the outcome, the attempt and the branches in one statement: the branches go in only when the lease was current.</summary>
+    private async ValueTask<bool> CompleteWithBranchesAsync(WebhookTask task, Guid lease, TaskAttempt? attempt, IReadOnlyList<WebhookTask> branches, CancellationToken cancellationToken)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        var recordAttempt = attempt is null
+            ? string.Empty
+            : $"""
+                , attempt AS (
+                    INSERT INTO {Schema.Attempts} (task_id, number, started_at, finished_at, outcome, error, status_code)
+                    SELECT id, $22, $23, $24, $25, $26, $27 FROM done
+                )
+                """;
+        await using var command = _dataSource.CreateCommand(
+            $"""
+            WITH done AS (
+                UPDATE {Schema.Tasks}
+                SET status = $18, attempts = $19, last_error = $20, due_at = NULL, lease_id = NULL, updated_at = $21
+                WHERE id = $16 AND lease_id = $17 AND status = 1
+                RETURNING id
+            ){recordAttempt}, branches AS (
+                INSERT INTO {Schema.Tasks} (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, captures, parent_id, first_transformer)
+                SELECT * FROM unnest($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) WHERE EXISTS (SELECT FROM done)
+            )
+            SELECT count(*)::integer FROM done
+            """);
+        PostgreSqlGroupCommitter.AddTaskArrays(command.Parameters, branches, branches.Count);
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = task.Id });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = lease });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Smallint, Value = (short)task.Status });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = task.Attempts });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)task.LastError ?? DBNull.Value });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Now() });
+        if (attempt is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = attempt.Number });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = attempt.StartedAt });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = attempt.FinishedAt });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Smallint, Value = (short)attempt.Outcome });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)attempt.Error ?? DBNull.Value });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)attempt.StatusCode ?? DBNull.Value });
+        }
+
+        if ((int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))! != 1)
+        {
+            return false;
+        }
+
+        // Wakes processors waiting for work (on this and other instances); a lost wake-up only waits for the next poll.
+        await using var notify = _dataSource.CreateCommand("SELECT pg_notify($1, '')");
+        notify.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = Schema.Channel });
+        await notify.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc />
@@ -506,6 +566,9 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         {
             DueAt = reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
             LeaseId = reader.IsDBNull(11) ? null : reader.GetGuid(11),
+            Captures = TaskCaptures.FromJson(reader.IsDBNull(12) ? null : reader.GetString(12)),
+            ParentId = reader.IsDBNull(13) ? null : reader.GetGuid(13),
+            FirstTransformer = reader.GetInt32(14),
         };
 
     private static async ValueTask<List<WebhookTask>> ReadTasksAsync(NpgsqlCommand command, CancellationToken cancellationToken)

@@ -73,6 +73,12 @@ internal static class SqliteSchema
             """
             ALTER TABLE attempts ADD COLUMN status_code INTEGER;
             """),
+        new(4, "captures of the pattern to items, and branches",
+            """
+            ALTER TABLE tasks ADD COLUMN captures TEXT;                               -- JSON array of strings; NULL when none
+            ALTER TABLE tasks ADD COLUMN parent_id BLOB;                              -- the task a brancher split this one from
+            ALTER TABLE tasks ADD COLUMN first_transformer INTEGER NOT NULL DEFAULT 0; -- a branch starts after its brancher
+            """),
     ];
 
     /// <summary>The table that records applied migrations.</summary>

@@ -4,12 +4,12 @@ namespace Alumio.Webhooks.Sqlite;
 internal static class SqliteStatements
 {
     /// <summary>The task columns every read selects, in the order <see cref="SqliteValues.ReadTask"/> expects.</summary>
-    public const string TaskColumns = "id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id";
+    public const string TaskColumns = "id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, captures, parent_id, first_transformer";
 
     public const string InsertTask =
         """
-        INSERT INTO tasks (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, batch)
-        VALUES ($id, $request, $webhook, $route, $entity, $status, $attempts, $error, $created, $updated, $due, $lease, $batch);
+        INSERT INTO tasks (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, batch, captures, parent_id, first_transformer)
+        VALUES ($id, $request, $webhook, $route, $entity, $status, $attempts, $error, $created, $updated, $due, $lease, $batch, $captures, $parent, $first);
         """;
 
     public const string CommitStaged = "UPDATE tasks SET batch = NULL WHERE batch = $batch;";

@@ -33,6 +33,7 @@ internal sealed class SqliteTaskInsert : IDisposable
     {
         Span<byte> id = stackalloc byte[16];
         Span<byte> lease = stackalloc byte[16];
+        Span<byte> parent = stackalloc byte[16];
         task.Id.TryWriteBytes(id, bigEndian: true, out _);
         try
         {
@@ -60,6 +61,18 @@ internal sealed class SqliteTaskInsert : IDisposable
             }
 
             Check(batch is { } number ? raw.sqlite3_bind_int64(_statement, 13, number) : raw.sqlite3_bind_null(_statement, 13));
+            BindText(14, task.Captures.Count == 0 ? null : TaskCaptures.ToJson(task.Captures), cache: false);
+            if (task.ParentId is { } parentId)
+            {
+                parentId.TryWriteBytes(parent, bigEndian: true, out _);
+                Check(raw.sqlite3_bind_blob(_statement, 15, parent));
+            }
+            else
+            {
+                Check(raw.sqlite3_bind_null(_statement, 15));
+            }
+
+            Check(raw.sqlite3_bind_int64(_statement, 16, task.FirstTransformer));
             var result = raw.sqlite3_step(_statement);
             if (result != raw.SQLITE_DONE)
             {

@@ -179,22 +179,23 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken)
+    public ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken) =>
+        BranchAsync(task, attempt, [], cancellationToken);
+
+    /// <inheritdoc />
+    public async ValueTask<bool> BranchAsync(WebhookTask task, TaskAttempt? attempt, IReadOnlyList<WebhookTask> branches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(branches);
         cancellationToken.ThrowIfCancellationRequested();
-        if (task.Status is WebhookTaskStatus.New or WebhookTaskStatus.Processing || (task.Status == WebhookTaskStatus.Retry && task.DueAt is null))
-        {
-            throw new ArgumentException("An outcome is Finished, Skipped, Failed, or Retry with a due time.", nameof(task));
-        }
-
+        TaskOutcomes.Check(task, branches);
         if (task.LeaseId is not { } leaseId)
         {
             return false;
         }
 
         var now = _timeProvider.GetUtcNow();
-        return await _writer.Enqueue(durable: true, 2, writer =>
+        return await _writer.Enqueue(durable: true, 2 + branches.Count, writer =>
         {
             var update = writer.Command(SqliteStatements.CompleteLeased);
             update.Set("$status", (int)task.Status);
@@ -220,6 +221,12 @@ public sealed class SqliteTaskStore : ITaskStore, IAsyncDisposable, IDisposable
                 insert.Set("$error", attempt.Error);
                 insert.Set("$code", attempt.StatusCode);
                 insert.ExecuteNonQuery();
+            }
+
+            // Branches are visible at once (no batch); a failing insert rolls back the piece, the outcome with it.
+            foreach (var branch in branches)
+            {
+                writer.TaskInsert.Insert(branch, batch: null);
             }
 
             return true;

@@ -84,6 +84,9 @@ internal static class SqliteValues
             // A new task is due at once: its stored due time (its creation) only orders the queue.
             DueAt = status == WebhookTaskStatus.New || reader.IsDBNull(first + 10) ? null : FromTicks(reader.GetInt64(first + 10)),
             LeaseId = reader.IsDBNull(first + 11) ? null : ReadGuid(reader, first + 11),
+            Captures = TaskCaptures.FromJson(reader.IsDBNull(first + 12) ? null : reader.GetString(first + 12)),
+            ParentId = reader.IsDBNull(first + 13) ? null : ReadGuid(reader, first + 13),
+            FirstTransformer = reader.GetInt32(first + 14),
         };
     }
 

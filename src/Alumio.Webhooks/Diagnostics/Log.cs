@@ -50,8 +50,8 @@ internal static partial class Log
     [LoggerMessage(19, LogLevel.Information, "Task processor stopping: {Released} leased tasks given back, in-flight tasks finished", EventName = "ProcessorStopping")]
     public static partial void ProcessorStopping(ILogger logger, int released);
 
-    [LoggerMessage(30, LogLevel.Information, "Task {TaskId} on route {Route}: {Skipped} of {Branches} branches were skipped: {Reason}", EventName = "BranchesSkipped")]
-    public static partial void BranchesSkipped(ILogger logger, Guid taskId, string route, int skipped, int branches, string reason);
+    [LoggerMessage(30, LogLevel.Information, "Task {TaskId} on route {Route} branched into {Branches} tasks", EventName = "TaskBranched")]
+    public static partial void TaskBranched(ILogger logger, Guid taskId, string route, int branches);
 
     [LoggerMessage(14, LogLevel.Debug, "Task processor started: batch {BatchSize}, concurrency {MaxConcurrency}", EventName = "ProcessorStarted")]
     public static partial void ProcessorStarted(ILogger logger, int batchSize, int maxConcurrency);

@@ -35,7 +35,7 @@ public sealed class HttpOutgoing : IOutgoing
         _timeProvider = timeProvider ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(httpClientFactory);
-        _url = PlaceholderTemplate.Parse(options.Url, configuration);
+        _url = PlaceholderTemplate.Parse(options.Url, ConfigurationValues.Resolver(configuration), PlaceholderTemplate.TaskCaptures);
         if (!Uri.TryCreate(_url.HasPlaceholders ? options.Url.Replace("&{", "x", StringComparison.Ordinal) : options.Url, UriKind.Absolute, out var probe)
             || (probe.Scheme != Uri.UriSchemeHttp && probe.Scheme != Uri.UriSchemeHttps))
         {
@@ -52,7 +52,7 @@ public sealed class HttpOutgoing : IOutgoing
             throw new FormatException($"The XML root '{options.XmlRoot}' is not an XML element name.");
         }
 
-        _headers = [.. options.Headers.Select(header => (header.Key, PlaceholderTemplate.Parse(header.Value, configuration)))];
+        _headers = [.. options.Headers.Select(header => (header.Key, PlaceholderTemplate.Parse(header.Value, ConfigurationValues.Resolver(configuration), PlaceholderTemplate.TaskCaptures)))];
         Options = options;
         _httpClientFactory = httpClientFactory;
     }
@@ -67,7 +67,7 @@ public sealed class HttpOutgoing : IOutgoing
         string url;
         try
         {
-            url = _url.Render(entity, Uri.EscapeDataString);
+            url = _url.Render(entity, context.Task.Captures, Uri.EscapeDataString);
         }
         catch (PlaceholderException exception)
         {
@@ -80,7 +80,7 @@ public sealed class HttpOutgoing : IOutgoing
             string text;
             try
             {
-                text = value.Render(entity);
+                text = value.Render(entity, context.Task.Captures, null);
             }
             catch (PlaceholderException exception)
             {

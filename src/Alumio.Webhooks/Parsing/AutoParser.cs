@@ -100,7 +100,7 @@ public sealed class AutoParser : IStreamingParser
 
     /// <inheritdoc />
     /// <exception cref="UnsupportedContentTypeException">The content type is missing or not supported; thrown at the call, before the body is read.</exception>
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ParsedItem> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         var parser = Choose(contentType);

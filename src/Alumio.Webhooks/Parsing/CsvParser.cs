@@ -90,7 +90,7 @@ public sealed class CsvParser : IStreamingParser
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ParsedItem> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (pattern is not null)
@@ -100,7 +100,7 @@ public sealed class CsvParser : IStreamingParser
 
         var buffer = new ArrayBufferWriter<byte>(1024);
         var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        return ReadRowsAsync<ReadOnlyMemory<byte>>(body, (values, state) =>
+        return ReadRowsAsync<ParsedItem>(body, (values, state) =>
         {
             state.EncodedKeys ??= state.Keys!.Select(key => JsonEncodedText.Encode(key, JavaScriptEncoder.UnsafeRelaxedJsonEscaping)).ToArray();
             buffer.ResetWrittenCount();
@@ -113,7 +113,7 @@ public sealed class CsvParser : IStreamingParser
 
             writer.WriteEndObject();
             writer.Flush();
-            return buffer.WrittenSpan.ToArray();
+            return new ParsedItem(buffer.WrittenSpan.ToArray());
         }, cancellationToken);
     }
 

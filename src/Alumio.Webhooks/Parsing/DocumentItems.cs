@@ -7,14 +7,24 @@ namespace Alumio.Webhooks.Parsing;
 /// <summary>The item path for parsers that build documents: parse, split, and each item as the UTF-8 JSON a task stores.</summary>
 internal static class DocumentItems
 {
-    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(
+    public static async IAsyncEnumerable<ParsedItem> ReadAsync(
         IParser parser, Stream body, string? contentType, IItemSplitter splitter, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var document in parser.ParseAsync(body, contentType, cancellationToken).ConfigureAwait(false))
         {
-            foreach (var item in splitter.Split(document))
+            if (splitter is PatternItemSplitter patterned)
             {
-                yield return JsonEntity.ToUtf8(item);
+                foreach (var match in patterned.SplitMatches(document))
+                {
+                    yield return new ParsedItem(JsonEntity.ToUtf8(match.Node!), match.Captures);
+                }
+            }
+            else
+            {
+                foreach (var item in splitter.Split(document))
+                {
+                    yield return new ParsedItem(JsonEntity.ToUtf8(item));
+                }
             }
         }
     }

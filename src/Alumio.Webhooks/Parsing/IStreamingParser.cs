@@ -16,7 +16,7 @@ public interface IStreamingParser : IParser
     /// <param name="contentType">The request's content type, when known.</param>
     /// <param name="pattern">The pattern to items, where a match on an array yields its elements; <see langword="null"/> to take each document whole.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The items, each as UTF-8 JSON that the caller owns.</returns>
+    /// <returns>The items, each as UTF-8 JSON that the caller owns, with what the pattern's wildcard keys matched.</returns>
     /// <exception cref="WebhookParseException">The body is malformed; the exception says where.</exception>
-    IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken);
+    IAsyncEnumerable<ParsedItem> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken);
 }

@@ -18,6 +18,12 @@ internal sealed class JsonItemReader
 
     private readonly ItemPattern? _pattern;
     private readonly byte[]?[] _literals;
+
+    /// <summary>What each key of the pattern matched on the current path, kept only for keys with a wildcard; null when the pattern has none.</summary>
+    private readonly string?[]? _matched;
+
+    /// <summary>The captures of the items of the current array, shared while the path does not change.</summary>
+    private string[]? _captures;
     private readonly List<Frame> _frames = [];
     private readonly JsonValueChecker _checker = new();
     private JsonReaderState _state = new(new JsonReaderOptions { MaxDepth = JsonParser.MaxDepth });
@@ -39,9 +45,11 @@ internal sealed class JsonItemReader
         {
             _literals[i] = pattern!.LiteralAt(i) is { } literal ? Encoding.UTF8.GetBytes(literal) : null;
         }
+
+        _matched = pattern is { CaptureCount: > 0 } ? new string?[pattern.Length] : null;
     }
 
-    public static async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAsync(Stream body, ItemPattern? pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public static async IAsyncEnumerable<ParsedItem> ReadAsync(Stream body, ItemPattern? pattern, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         // One contiguous buffer, not a pipe: Utf8JsonReader is much faster over one span than over a sequence of
         // segments, which is what a pipe hands out whenever an item straddles two reads.
@@ -50,7 +58,7 @@ internal sealed class JsonItemReader
         var start = 0;
         var end = 0;
         var completed = false;
-        var items = new List<ReadOnlyMemory<byte>>();
+        var items = new List<ParsedItem>();
         try
         {
             while (true)
@@ -113,7 +121,7 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>Reads the items of a JSON value held whole in memory.</summary>
-    public static void ReadAll(ReadOnlyMemory<byte> json, ItemPattern pattern, List<ReadOnlyMemory<byte>> items)
+    public static void ReadAll(ReadOnlyMemory<byte> json, ItemPattern pattern, List<ParsedItem> items)
     {
         var walker = new JsonItemReader(pattern);
         walker.Process(json, isFinalBlock: true, items);
@@ -121,7 +129,7 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>Reads the items in a buffer; returns how many bytes were consumed (the rest starts an incomplete item).</summary>
-    private int Process(ReadOnlyMemory<byte> buffer, bool isFinalBlock, List<ReadOnlyMemory<byte>> items)
+    private int Process(ReadOnlyMemory<byte> buffer, bool isFinalBlock, List<ParsedItem> items)
     {
         _buffer = buffer;
         _incomplete = false;
@@ -190,7 +198,7 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>Handles the token the reader is on; returns false when an item needs more data.</summary>
-    private bool Handle(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
+    private bool Handle(ref Utf8JsonReader reader, List<ParsedItem> items)
     {
         var token = reader.TokenType;
         if (_deadDepth > 0)
@@ -250,6 +258,11 @@ internal sealed class JsonItemReader
             return true;
         }
 
+        if (_matched is not null && _pattern.CapturesAt(frame.PathLength))
+        {
+            Matched(frame.PathLength, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         if (frame.PathLength + 1 < _pattern!.Length)
         {
             Enter(token, frame.PathLength + 1, expand: false);
@@ -266,7 +279,7 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>Without a pattern the whole document is the item: it is checked and copied as it is.</summary>
-    private bool CaptureRoot(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
+    private bool CaptureRoot(ref Utf8JsonReader reader, List<ParsedItem> items)
     {
         if (_rootDone)
         {
@@ -316,7 +329,14 @@ internal sealed class JsonItemReader
                 return reader.ValueTextEquals(literal);
             }
 
-            return _pattern!.MatchesKey(depth, reader.GetString()!);
+            var key = reader.GetString()!;
+            if (!_pattern!.MatchesKey(depth, key))
+            {
+                return false;
+            }
+
+            Matched(depth, key);
+            return true;
         }
         catch (InvalidOperationException exception)
         {
@@ -354,7 +374,7 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>The pattern ends on this property: an array's elements are items, anything else is one item.</summary>
-    private bool Capture(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
+    private bool Capture(ref Utf8JsonReader reader, List<ParsedItem> items)
     {
         if (!reader.Read())
         {
@@ -371,7 +391,7 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>Captures an array element as an item; when it needs more data, the array's frame is put back as it was.</summary>
-    private bool CaptureElement(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items, Frame before)
+    private bool CaptureElement(ref Utf8JsonReader reader, List<ParsedItem> items, Frame before)
     {
         if (!CaptureValue(ref reader, items))
         {
@@ -383,7 +403,7 @@ internal sealed class JsonItemReader
     }
 
     /// <summary>Copies the value the reader is on, checked in one pass but not parsed, as the item's UTF-8 JSON.</summary>
-    private bool CaptureValue(ref Utf8JsonReader reader, List<ReadOnlyMemory<byte>> items)
+    private bool CaptureValue(ref Utf8JsonReader reader, List<ParsedItem> items)
     {
         var start = reader.TokenStartIndex;
         if (reader.TokenType == JsonTokenType.Null)
@@ -410,8 +430,33 @@ internal sealed class JsonItemReader
             throw new WebhookParseException($"The body is not valid UTF-8 at line {line}, position {position}.", line, position);
         }
 
-        items.Add(item);
+        items.Add(new ParsedItem(item, _matched is null ? [] : _captures ??= Captures()));
         return true;
+    }
+
+    /// <summary>Records what a wildcard key of the pattern matched; the captures of later items are taken afresh.</summary>
+    private void Matched(int depth, string value)
+    {
+        if (_matched is not null && !string.Equals(_matched[depth], value, StringComparison.Ordinal))
+        {
+            _matched[depth] = value;
+            _captures = null;
+        }
+    }
+
+    private string[] Captures()
+    {
+        var captures = new string[_pattern!.CaptureCount];
+        var next = 0;
+        for (var depth = 0; depth < _matched!.Length; depth++)
+        {
+            if (_pattern.CapturesAt(depth))
+            {
+                captures[next++] = _matched[depth] ?? string.Empty;
+            }
+        }
+
+        return captures;
     }
 
     private void Enter(JsonTokenType token, int pathLength, bool expand)

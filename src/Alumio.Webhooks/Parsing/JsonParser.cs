@@ -25,7 +25,7 @@ public sealed class JsonParser : IStreamingParser
     public bool StreamsItems => true;
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ParsedItem> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         return JsonItemReader.ReadAsync(body, pattern, cancellationToken);

@@ -53,11 +53,11 @@ public sealed class NdjsonParser : IStreamingParser
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ParsedItem> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         var checker = new JsonValueChecker();
-        return ReadLinesAsync<ReadOnlyMemory<byte>>(body, (bytes, line, output) =>
+        return ReadLinesAsync<ParsedItem>(body, (bytes, line, output) =>
         {
             var offset = Trim(ref bytes, line);
             if (bytes.IsEmpty)
@@ -71,7 +71,7 @@ public sealed class NdjsonParser : IStreamingParser
                 // The line is checked by reading it through once, then kept as it is: no tree is built.
                 Validate(bytes, line, offset);
                 Check(checker, bytes, line, offset);
-                output.Add(bytes.ToArray());
+                output.Add(new ParsedItem(bytes.ToArray()));
                 return;
             }
 

@@ -104,7 +104,7 @@ public sealed class XmlParser : IStreamingParser
     }
 
     /// <inheritdoc />
-    public IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
+    public IAsyncEnumerable<ParsedItem> ReadItemsAsync(Stream body, string? contentType, ItemPattern? pattern, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         if (pattern is null)
@@ -112,7 +112,7 @@ public sealed class XmlParser : IStreamingParser
             return DocumentItems.ReadAsync(this, body, contentType, PatternItemSplitter.WholeDocument, cancellationToken);
         }
 
-        return SyncReadPump.RunAsync<ReadOnlyMemory<byte>>(
+        return SyncReadPump.RunAsync<ParsedItem>(
             body,
             (stream, emit) => Guard(() =>
             {
@@ -176,7 +176,7 @@ public sealed class XmlParser : IStreamingParser
         private readonly List<string> _path = [];
         private readonly XmlItemWriter _writer = new(parser.NameOf, parser._alwaysArray);
 
-        public void Run(Action<ReadOnlyMemory<byte>> emit, CancellationToken cancellationToken)
+        public void Run(Action<ParsedItem> emit, CancellationToken cancellationToken)
         {
             if (reader.MoveToContent() != XmlNodeType.Element)
             {
@@ -203,7 +203,8 @@ public sealed class XmlParser : IStreamingParser
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var path = parser._alwaysArray.Count > 0 ? string.Join('.', _path) : null;
-                        emit(_writer.Write(reader, path, CheckDepth));
+                        var captures = pattern.CaptureCount == 0 ? [] : Captures();
+                        emit(new ParsedItem(_writer.Write(reader, path, CheckDepth), captures));
                     }
 
                     continue;
@@ -216,6 +217,22 @@ public sealed class XmlParser : IStreamingParser
                     SkipSubtree(depth);
                 }
             }
+        }
+
+        /// <summary>The names of the elements on the path that the pattern's wildcard keys matched.</summary>
+        private string[] Captures()
+        {
+            var captures = new string[pattern.CaptureCount];
+            var next = 0;
+            for (var depth = 0; depth < _path.Count; depth++)
+            {
+                if (pattern.CapturesAt(depth))
+                {
+                    captures[next++] = _path[depth];
+                }
+            }
+
+            return captures;
         }
 
         /// <summary>Reads through the end tag of the element at <paramref name="depth"/> that the reader is on.</summary>

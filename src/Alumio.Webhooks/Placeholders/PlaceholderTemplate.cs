@@ -15,8 +15,11 @@ namespace Alumio.Webhooks.Placeholders;
 /// <item><c>?{path}</c> the same, but a missing value (or null) gives <see langword="null"/> on its own and nothing inside text.</item>
 /// <item><c>&amp;{@}</c> the whole entity.</item>
 /// <item><c>${NAME}</c> a configuration value, read once when the template is compiled; a setting that is not set is an error then.</item>
-/// <item><c>$1</c>, <c>$2</c>, ... what the wildcard keys of a pattern matched: only in the templates of transformers that
-/// have a pattern (<c>copy</c> and <c>move</c>); elsewhere <c>$</c> is plain text.</item>
+/// <item><c>$1</c>, <c>$2</c>, ... what the wildcard keys of a pattern matched: in <c>copy</c> and <c>move</c> their own
+/// pattern's; in <c>value-setter</c>, <c>merger</c> and the <c>http</c> outgoing's URL and headers the task's
+/// <see cref="Tasks.WebhookTask.Captures"/> (the incoming's pattern to items, then any brancher's), where a capture the
+/// task does not have is an error, and <c>$$</c> is a plain <c>$</c>. Elsewhere (and through
+/// <see cref="Parse(string, IConfiguration?)"/>) <c>$</c> is plain text.</item>
 /// </list>
 /// A template that is exactly one placeholder gives the value itself (<see cref="Evaluate(JsonNode)"/>: numbers stay
 /// numbers, objects stay objects; a path with wildcards gives an array of every match); a template that mixes text and
@@ -54,7 +57,13 @@ public sealed class PlaceholderTemplate
     public static PlaceholderTemplate Parse(string text, IConfiguration? configuration = null) =>
         Parse(text, ConfigurationValues.Resolver(configuration), captureCount: null);
 
-    /// <summary>Compiles a template; <paramref name="captureCount"/> enables <c>$n</c> up to that number.</summary>
+    /// <summary>
+    /// The capture count that enables <c>$n</c> for a task's captures, which are known only when the task runs: any
+    /// number parses, and one the task does not have fails the rendering.
+    /// </summary>
+    internal const int TaskCaptures = int.MaxValue;
+
+    /// <summary>Compiles a template; <paramref name="captureCount"/> enables <c>$n</c> up to that number (<see cref="TaskCaptures"/>: checked when rendered).</summary>
     internal static PlaceholderTemplate Parse(string text, ConfigurationValues.Resolve resolve, int? captureCount)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -89,6 +98,11 @@ public sealed class PlaceholderTemplate
 
                 literal.Append(resolve.Lookup(name) ?? throw new FormatException($"The setting ${{{name}}} is not set{resolve.Where}."));
                 i = close + 1;
+            }
+            else if (c == '$' && next == '$' && captureCount is not null)
+            {
+                literal.Append('$');
+                i += 2;
             }
             else if (c == '$' && captureCount is { } count && char.IsAsciiDigit(next))
             {
@@ -151,7 +165,7 @@ public sealed class PlaceholderTemplate
         var part = _parts[0];
         if (part.Kind == PartKind.Capture)
         {
-            return JsonValue.Create(captures[part.Capture - 1]);
+            return JsonValue.Create(Capture(part, captures));
         }
 
         if (part.Path is null)
@@ -182,7 +196,7 @@ public sealed class PlaceholderTemplate
             var value = part.Kind switch
             {
                 PartKind.Literal => null,
-                PartKind.Capture => captures[part.Capture - 1],
+                PartKind.Capture => Capture(part, captures),
                 _ => ValueText(entity, part),
             };
             if (value is null)
@@ -234,6 +248,13 @@ public sealed class PlaceholderTemplate
             _ => throw new PlaceholderException(string.Create(CultureInfo.InvariantCulture, $"The placeholder {part.Text} has no usable value ({kind}).")),
         };
     }
+
+    private static string Capture(Part part, IReadOnlyList<string> captures) =>
+        part.Capture <= captures.Count
+            ? captures[part.Capture - 1]
+            : throw new PlaceholderException(captures.Count == 0
+                ? $"The capture {part.Text} has no value: the task has no captures (its pattern to items and branchers have no wildcard keys)."
+                : string.Create(CultureInfo.InvariantCulture, $"The capture {part.Text} has no value: the task has {captures.Count} capture{(captures.Count == 1 ? string.Empty : "s")}, so $1 to ${captures.Count}."));
 
     private static PlaceholderException Missing(Part part) =>
         new($"The placeholder {part.Text} has no value in the entity.");

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime.CompilerServices;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
@@ -147,10 +146,13 @@ public sealed class WebhookTaskProcessor
 
         // A delivery in flight is finished even while the host stops; the lease bounds how long it may take.
         var statusCode = new StrongBox<int?>();
-        var outcome = await AttemptAsync(task, statusCode, CancellationToken.None).ConfigureAwait(false);
+        var (outcome, branches) = await AttemptAsync(task, statusCode, CancellationToken.None).ConfigureAwait(false);
         var finished = _timeProvider.GetUtcNow();
         var attempt = new TaskAttempt(outcome.Attempts, started, finished, outcome.Status, outcome.LastError) { StatusCode = statusCode.Value };
-        if (!await _store.CompleteAsync(outcome with { UpdatedAt = finished }, attempt, CancellationToken.None).ConfigureAwait(false))
+        var recorded = branches.Count == 0
+            ? await _store.CompleteAsync(outcome with { UpdatedAt = finished }, attempt, CancellationToken.None).ConfigureAwait(false)
+            : await _store.BranchAsync(outcome with { UpdatedAt = finished }, attempt, branches, CancellationToken.None).ConfigureAwait(false);
+        if (!recorded)
         {
             Log.LeaseLost(_logger, task.Id, task.Route);
             return;
@@ -162,60 +164,76 @@ public sealed class WebhookTaskProcessor
             activity?.SetStatus(ActivityStatusCode.Error, outcome.LastError);
         }
 
+        if (branches.Count > 0)
+        {
+            activity?.SetTag("alumio.task.branches", branches.Count);
+            Log.TaskBranched(_logger, task.Id, task.Route, branches.Count);
+        }
+
         _diagnostics.TaskCompleted(outcome.Route, outcome.Status);
     }
 
-    /// <summary>Runs the route's transformers and delivers; the receiver's last status code goes to <paramref name="statusCode"/>.</summary>
-    private async ValueTask<WebhookTask> AttemptAsync(WebhookTask task, StrongBox<int?> statusCode, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the route's transformers and delivers, or makes the branch tasks when a brancher split the entity; the
+    /// receiver's last status code goes to <paramref name="statusCode"/>.
+    /// </summary>
+    private async ValueTask<(WebhookTask Outcome, IReadOnlyList<WebhookTask> Branches)> AttemptAsync(WebhookTask task, StrongBox<int?> statusCode, CancellationToken cancellationToken)
     {
         var attempts = task.Attempts + 1;
         if (!_model.Routes.TryGetValue(task.Route, out var route))
         {
-            return Fail(task, attempts, $"The route '{task.Route}' is no longer configured.");
+            return (Fail(task, attempts, $"The route '{task.Route}' is no longer configured."), []);
         }
 
         var context = new TaskContext(task, _services);
         try
         {
             var entity = JsonEntity.ToNode(task.EntityUtf8);
-            var outcome = await RoutePipeline.RunAsync(route, entity, context, cancellationToken).ConfigureAwait(false);
+            var outcome = await RoutePipeline.RunAsync(route, entity, context, task.FirstTransformer, splitAtBrancher: true, cancellationToken).ConfigureAwait(false);
             if (outcome.Failed)
             {
                 // An error in the data (a TransformerException or PlaceholderException) would fail every retry the same way.
-                return outcome.Permanent ? Fail(task, attempts, outcome.Error!) : FailOrRetry(task, route, attempts, outcome.Error!, null);
+                return (outcome.Permanent ? Fail(task, attempts, outcome.Error!) : FailOrRetry(task, route, attempts, outcome.Error!, null), []);
+            }
+
+            if (outcome.Branches is { } matches)
+            {
+                var now = _timeProvider.GetUtcNow();
+                var branches = new WebhookTask[matches.Count];
+                for (var i = 0; i < matches.Count; i++)
+                {
+                    branches[i] = new WebhookTask(TaskIds.Next(now), task.RequestId, task.Webhook, task.Route, JsonEntity.ToUtf8(matches[i].Node!), WebhookTaskStatus.New, 0, null, now, now)
+                    {
+                        ParentId = task.Id,
+                        FirstTransformer = outcome.NextTransformer,
+                        Captures = matches[i].Captures.Count == 0 ? task.Captures : [.. task.Captures, .. matches[i].Captures],
+                    };
+                }
+
+                return (Complete(task, WebhookTaskStatus.Finished, attempts, null), branches);
             }
 
             if (outcome.Skipped)
             {
                 Log.TaskSkipped(_logger, task.Id, route.Name, outcome.SkipReason);
-                return Complete(task, WebhookTaskStatus.Skipped, attempts, outcome.SkipReason);
+                return (Complete(task, WebhookTaskStatus.Skipped, attempts, outcome.SkipReason), []);
             }
 
-            if (outcome.SkipReasons.Count > 0)
+            // Without a brancher in its way, the run ends with the one entity to deliver.
+            var delivery = await route.Outgoing.SendAsync(outcome.Entities[0], context, cancellationToken).ConfigureAwait(false);
+            statusCode.Value = delivery.StatusCode;
+            if (!delivery.Succeeded)
             {
-                Log.BranchesSkipped(_logger, task.Id, route.Name, outcome.SkipReasons.Count, outcome.Entities.Count + outcome.SkipReasons.Count, outcome.SkipReason);
-            }
-
-            for (var i = 0; i < outcome.Entities.Count; i++)
-            {
-                statusCode.Value = null; // a branch that throws must not show the code of the branch before it
-                var delivery = await route.Outgoing.SendAsync(outcome.Entities[i], context, cancellationToken).ConfigureAwait(false);
-                statusCode.Value = delivery.StatusCode;
-                if (!delivery.Succeeded)
-                {
-                    // A retry delivers every branch again: the task is the unit of retry.
-                    var branch = outcome.Branched ? string.Create(CultureInfo.InvariantCulture, $"Branch {i + 1} of {outcome.Entities.Count}: ") : string.Empty;
-                    var error = $"{branch}Outgoing '{route.OutgoingName}': {delivery.Error}";
-                    return delivery.IsPermanent ? Fail(task, attempts, error) : FailOrRetry(task, route, attempts, error, delivery.RetryAfter);
-                }
+                var error = $"Outgoing '{route.OutgoingName}': {delivery.Error}";
+                return (delivery.IsPermanent ? Fail(task, attempts, error) : FailOrRetry(task, route, attempts, error, delivery.RetryAfter), []);
             }
 
             Log.TaskFinished(_logger, task.Id, route.Name, attempts);
-            return Complete(task, WebhookTaskStatus.Finished, attempts, null);
+            return (Complete(task, WebhookTaskStatus.Finished, attempts, null), []);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return FailOrRetry(task, route, attempts, $"{exception.GetType().Name}: {exception.Message}", null);
+            return (FailOrRetry(task, route, attempts, $"{exception.GetType().Name}: {exception.Message}", null), []);
         }
     }
 

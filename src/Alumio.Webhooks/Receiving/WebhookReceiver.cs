@@ -181,12 +181,16 @@ public sealed class WebhookReceiver
                             body.Position = 0;
                         }
 
-                        await foreach (var entity in ReadItemsAsync(incoming, body, request.ContentType, cancellationToken).ConfigureAwait(false))
+                        await foreach (var item in ReadItemsAsync(incoming, body, request.ContentType, cancellationToken).ConfigureAwait(false))
                         {
                             items++;
                             for (var r = 0; r < routes.Count; r++)
                             {
-                                await writer.AddAsync(new WebhookTask(TaskIds.Next(now), requestId, webhook.Identifier, routes[r].Name, entity, WebhookTaskStatus.New, 0, null, now, now), cancellationToken).ConfigureAwait(false);
+                                var task = new WebhookTask(TaskIds.Next(now), requestId, webhook.Identifier, routes[r].Name, item.Utf8, WebhookTaskStatus.New, 0, null, now, now)
+                                {
+                                    Captures = item.Captures,
+                                };
+                                await writer.AddAsync(task, cancellationToken).ConfigureAwait(false);
                             }
                         }
                     }
@@ -288,7 +292,7 @@ public sealed class WebhookReceiver
     {
         await foreach (var item in DocumentItems.ReadAsync(incoming.Parser, body, contentType, new PatternItemSplitter(pattern), cancellationToken).ConfigureAwait(false))
         {
-            using var document = JsonDocument.Parse(item);
+            using var document = JsonDocument.Parse(item.Utf8);
             var root = document.RootElement;
             return KeyText(root.ValueKind == JsonValueKind.String ? root.GetString() : root.GetRawText());
         }
@@ -356,7 +360,7 @@ public sealed class WebhookReceiver
         return new WebhookProblem(status, TitleOf(status), failure.Detail!);
     }
 
-    internal static IAsyncEnumerable<ReadOnlyMemory<byte>> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, CancellationToken cancellationToken) =>
+    internal static IAsyncEnumerable<ParsedItem> ReadItemsAsync(Incoming incoming, Stream body, string? contentType, CancellationToken cancellationToken) =>
         incoming.Parser is IStreamingParser { StreamsItems: true } streaming && incoming.Splitter is PatternItemSplitter splitter
             ? streaming.ReadItemsAsync(body, contentType, splitter.Pattern, cancellationToken)
             : DocumentItems.ReadAsync(incoming.Parser, body, contentType, incoming.Splitter, cancellationToken);

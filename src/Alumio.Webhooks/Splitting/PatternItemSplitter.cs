@@ -23,32 +23,37 @@ public sealed class PatternItemSplitter : IItemSplitter
     public ItemPattern? Pattern { get; }
 
     /// <inheritdoc />
-    public IEnumerable<JsonNode> Split(JsonNode document)
+    public IEnumerable<JsonNode> Split(JsonNode document) => SplitMatches(document).Select(match => match.Node!);
+
+    /// <summary>Splits a document, with what the pattern's wildcard keys matched for each item.</summary>
+    /// <param name="document">A parsed document.</param>
+    /// <returns>The items, in document order, each with its captures (the elements of an array the pattern lands on share its captures).</returns>
+    public IEnumerable<PatternMatch> SplitMatches(JsonNode document)
     {
         ArgumentNullException.ThrowIfNull(document);
         if (Pattern is null)
         {
-            return [document];
+            return [new PatternMatch(document, [])];
         }
 
-        return Expand(Pattern.Match(document));
+        return Expand(Pattern.Matches(document));
     }
 
-    private static IEnumerable<JsonNode> Expand(IEnumerable<JsonNode?> matches)
+    private static IEnumerable<PatternMatch> Expand(IEnumerable<PatternMatch> matches)
     {
         foreach (var match in matches)
         {
-            if (match is JsonArray array)
+            if (match.Node is JsonArray array)
             {
                 foreach (var element in array)
                 {
                     if (element is not null)
                     {
-                        yield return element;
+                        yield return match with { Node = element };
                     }
                 }
             }
-            else if (match is not null)
+            else if (match.Node is not null)
             {
                 yield return match;
             }

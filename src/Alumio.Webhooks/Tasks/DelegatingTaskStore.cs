@@ -20,6 +20,10 @@ public abstract class DelegatingTaskStore(ITaskStore inner) : ITaskStore
     public virtual ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken) => Inner.CompleteAsync(task, attempt, cancellationToken);
 
     /// <inheritdoc />
+    public virtual ValueTask<bool> BranchAsync(WebhookTask task, TaskAttempt? attempt, IReadOnlyList<WebhookTask> branches, CancellationToken cancellationToken) =>
+        Inner.BranchAsync(task, attempt, branches, cancellationToken);
+
+    /// <inheritdoc />
     public virtual ValueTask ReleaseAsync(IReadOnlyList<WebhookTask> tasks, CancellationToken cancellationToken) => Inner.ReleaseAsync(tasks, cancellationToken);
 
     /// <inheritdoc />

@@ -38,6 +38,18 @@ public interface ITaskStore
     /// <returns><see langword="false"/> when the lease is no longer current (it ran out and the task was leased again); nothing is changed then.</returns>
     ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Records that a brancher split a leased task: the task ends as given (<see cref="WebhookTaskStatus.Finished"/>),
+    /// the attempt is added to its history, and the branches are stored as new tasks, all in one transaction; a
+    /// processor that dies before it commits leaves the task leased and no branch stored, so nothing is split twice.
+    /// </summary>
+    /// <param name="task">The task as leased, with the outcome applied; its <see cref="WebhookTask.LeaseId"/> names the lease.</param>
+    /// <param name="attempt">The attempt to add to the history, or <see langword="null"/>.</param>
+    /// <param name="branches">The new tasks, with status <see cref="WebhookTaskStatus.New"/>, <see cref="WebhookTask.ParentId"/> the task's id, and the same webhook, route and request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns><see langword="false"/> when the lease is no longer current; nothing is changed or stored then.</returns>
+    ValueTask<bool> BranchAsync(WebhookTask task, TaskAttempt? attempt, IReadOnlyList<WebhookTask> branches, CancellationToken cancellationToken);
+
     /// <summary>Gives leased tasks back untouched, due at once, as when a processor shuts down before starting them.</summary>
     /// <param name="tasks">The tasks as leased.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

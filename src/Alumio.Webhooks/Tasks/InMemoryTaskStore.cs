@@ -68,20 +68,29 @@ public sealed class InMemoryTaskStore : ITaskStore
     }
 
     /// <inheritdoc />
-    public ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken)
+    public ValueTask<bool> CompleteAsync(WebhookTask task, TaskAttempt? attempt, CancellationToken cancellationToken) =>
+        BranchAsync(task, attempt, [], cancellationToken);
+
+    /// <inheritdoc />
+    public ValueTask<bool> BranchAsync(WebhookTask task, TaskAttempt? attempt, IReadOnlyList<WebhookTask> branches, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
+        ArgumentNullException.ThrowIfNull(branches);
         cancellationToken.ThrowIfCancellationRequested();
-        if (task.Status is WebhookTaskStatus.New or WebhookTaskStatus.Processing || (task.Status == WebhookTaskStatus.Retry && task.DueAt is null))
-        {
-            throw new ArgumentException("An outcome is Finished, Skipped, Failed, or Retry with a due time.", nameof(task));
-        }
-
+        TaskOutcomes.Check(task, branches);
         lock (_gate)
         {
             if (!IsCurrentLease(task, out var stored))
             {
                 return ValueTask.FromResult(false);
+            }
+
+            foreach (var branch in branches)
+            {
+                if (_tasks.ContainsKey(branch.Id))
+                {
+                    throw new InvalidOperationException($"A task with id {branch.Id} is already stored.");
+                }
             }
 
             _due.Remove(stored.DueAt!.Value, stored.Id);
@@ -105,6 +114,13 @@ public sealed class InMemoryTaskStore : ITaskStore
                 }
 
                 history.Add(attempt);
+            }
+
+            foreach (var branch in branches)
+            {
+                _tasks.Add(branch.Id, branch);
+                _ids.Add(branch.Id);
+                _due.Add(branch.DueAt ?? branch.CreatedAt, branch.Id);
             }
 
             return ValueTask.FromResult(true);

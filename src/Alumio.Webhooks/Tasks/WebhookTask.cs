@@ -39,6 +39,22 @@ public sealed record WebhookTask(
     /// </summary>
     public Guid? LeaseId { get; init; }
 
+    /// <summary>
+    /// Gets what the wildcard keys of the incoming's pattern to items matched for this task's item (keys, or indexes as
+    /// text), in pattern order: <c>$1</c> is the first. For a branch, the brancher's captures follow its parent's.
+    /// Empty when the pattern has no wildcard keys.
+    /// </summary>
+    public IReadOnlyList<string> Captures { get; init; } = [];
+
+    /// <summary>Gets the task a brancher split this one from; <see langword="null"/> for a task stored by a webhook request.</summary>
+    public Guid? ParentId { get; init; }
+
+    /// <summary>
+    /// Gets the index of the first of the route's transformers that runs on this task: 0, or for a branch the
+    /// transformer after the brancher that made it (the ones before ran on its parent).
+    /// </summary>
+    public int FirstTransformer { get; init; }
+
     /// <summary>Gets the entity, parsed from <see cref="EntityUtf8"/> on each call.</summary>
     public JsonElement Entity
     {

@@ -8,14 +8,16 @@ namespace Alumio.Webhooks.Transformation;
 /// <summary>
 /// Splits an entity further into several entities by a pattern (prototype <c>brancher</c>, Alumio's "get branches
 /// from a pattern"), as pattern to items does for a request: a pattern that lands on an array gives its elements, one
-/// that lands on an object gives it. In a route, the transformers after it run on each branch on its own, and the
-/// outgoing receives each branch that is not skipped, in order, within the same task; a task whose pattern finds
-/// nothing is skipped. It is allowed only directly in a route's transformers.
+/// that lands on an object gives it. In a route, each branch becomes a task of its own on the same route (its
+/// <see cref="Tasks.WebhookTask.ParentId"/> the task that branched), stored in the same transaction that finishes the
+/// task that branched; the transformers after the brancher run on each branch task, which is delivered, retried and
+/// shown on its own. A task whose pattern finds nothing is skipped. It is allowed only directly in a route's transformers.
 /// </summary>
 /// <remarks>
-/// The task is the unit of retry: when the delivery of one branch fails and the task is retried, the branches
-/// delivered before it are delivered again. To copy a field of the whole entity into every branch, set it first
-/// with a wildcard key: <c>value-setter</c> Key <c>lines.*.orderId</c>, Value <c>&amp;{orderId}</c>.
+/// A branch's <see cref="Tasks.WebhookTask.Captures"/> are its parent's followed by what the brancher's wildcard keys
+/// matched, so after <c>lines.*</c> on an item with no captures, <c>$1</c> is the line's index. To copy a field of the
+/// whole entity into every branch, set it first with a wildcard key: <c>value-setter</c> Key <c>lines.*.orderId</c>,
+/// Value <c>&amp;{orderId}</c>.
 /// </remarks>
 public sealed class BrancherTransformer : IEntityTransformer
 {
@@ -41,6 +43,10 @@ public sealed class BrancherTransformer : IEntityTransformer
         ArgumentNullException.ThrowIfNull(entity);
         return [.. _splitter.Split(entity).Select(branch => branch.DeepClone())];
     }
+
+    /// <summary>Splits an entity into its branches with what the pattern's wildcard keys matched, each a detached copy.</summary>
+    internal IReadOnlyList<PatternMatch> BranchMatches(JsonNode entity) =>
+        [.. _splitter.SplitMatches(entity).Select(match => match with { Node = match.Node!.DeepClone() })];
 
     /// <summary>
     /// Outside a route, gives the branches as one JSON array; in a route the processor calls <see cref="Branch"/>

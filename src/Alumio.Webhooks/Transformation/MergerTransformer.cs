@@ -27,7 +27,7 @@ public sealed class MergerTransformer : IEntityTransformer
     internal MergerTransformer(JsonNode template, ConfigurationValues.Resolve resolve)
     {
         ArgumentNullException.ThrowIfNull(template);
-        _template = JsonTemplate.Parse(template, resolve);
+        _template = JsonTemplate.Parse(template, resolve, captures: true);
     }
 
     /// <summary>Gets a copy of the template.</summary>
@@ -37,7 +37,7 @@ public sealed class MergerTransformer : IEntityTransformer
     public ValueTask<EntityTransformResult> TransformAsync(JsonNode entity, TaskContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var result = Transformers.Evaluate(_template, entity, null)
+        var result = Transformers.Evaluate(_template, entity, context.Task.Captures, null)
             ?? throw new TransformerException("The template gave null, and an entity cannot be null.", null);
         return ValueTask.FromResult(EntityTransformResult.Continue(result));
     }

@@ -58,7 +58,7 @@ public sealed class RouteDryRun
         var now = _timeProvider.GetUtcNow();
         var task = new WebhookTask(Guid.Empty, DryRunId, DryRunId, route.Name, JsonEntity.ToUtf8(sample), WebhookTaskStatus.Processing, 0, null, now, now);
         var context = new TaskContext(task, _services) { IsDryRun = true };
-        var outcome = await RoutePipeline.RunAsync(route, sample, context, cancellationToken).ConfigureAwait(false);
+        var outcome = await RoutePipeline.RunAsync(route, sample, context, first: 0, splitAtBrancher: false, cancellationToken).ConfigureAwait(false);
         if (outcome.Failed)
         {
             return new RouteDryRunResult(RouteDryRunStatus.Failed, [], outcome.Error, outcome.Branched);

@@ -4,42 +4,58 @@ using System.Text.Json.Nodes;
 using Alumio.Webhooks.Placeholders;
 using Alumio.Webhooks.Processing;
 using Alumio.Webhooks.Routing;
+using Alumio.Webhooks.Splitting;
 
 namespace Alumio.Webhooks.Transformation;
 
 /// <summary>
-/// Runs a route's transformers on one entity, for the processor and for dry runs alike. A brancher splits the
-/// entity and the transformers after it run on each branch; the result is the entities to deliver, the reasons
-/// for what was skipped, or the error that stopped it.
+/// Runs a route's transformers on one entity, for the processor and for dry runs alike. For the processor a
+/// brancher ends the run: its branches become tasks that start at the transformer after it. A dry run goes on
+/// through every branch; the result is the entities to deliver, the reasons for what was skipped, or the error that
+/// stopped it.
 /// </summary>
 internal static class RoutePipeline
 {
-    public static async ValueTask<PipelineOutcome> RunAsync(IRoute route, JsonNode entity, TaskContext context, CancellationToken cancellationToken)
+    /// <summary>Runs the transformers from <paramref name="first"/> on.</summary>
+    /// <param name="route">The route.</param>
+    /// <param name="entity">The entity; transformers may change it.</param>
+    /// <param name="context">The task; a branch of a dry run sees its own captures.</param>
+    /// <param name="first">The index of the first transformer to run.</param>
+    /// <param name="splitAtBrancher">Whether a brancher ends the run with its branches (the processor), or the run goes on through each branch (a dry run).</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    public static async ValueTask<PipelineOutcome> RunAsync(IRoute route, JsonNode entity, TaskContext context, int first, bool splitAtBrancher, CancellationToken cancellationToken)
     {
-        var current = new List<(JsonNode Entity, string? Branch)> { (entity, null) };
+        var current = new List<(JsonNode Entity, string? Branch, TaskContext Context)> { (entity, null, context) };
         var skipped = new List<string>();
         var branched = false;
         var names = route.TransformerNames;
-        for (var i = 0; i < route.Transformers.Count && current.Count > 0; i++)
+        for (var i = first; i < route.Transformers.Count && current.Count > 0; i++)
         {
             var transformer = route.Transformers[i];
             var name = names is not null && i < names.Count ? names[i] : Transformers.NameOf(transformer);
-            var next = new List<(JsonNode, string?)>(current.Count);
-            foreach (var (item, branch) in current)
+            var next = new List<(JsonNode, string?, TaskContext)>(current.Count);
+            foreach (var (item, branch, itemContext) in current)
             {
                 if (transformer is BrancherTransformer brancher)
                 {
                     branched = true;
-                    var branches = brancher.Branch(item);
+                    var branches = brancher.BranchMatches(item);
                     if (branches.Count == 0)
                     {
                         skipped.Add($"The brancher (transformer {i}) found nothing at '{brancher.Pattern}'{On(branch)}.");
+                    }
+                    else if (splitAtBrancher)
+                    {
+                        // Only the dry run goes past a brancher, so the processor has one entity here.
+                        return new PipelineOutcome([], skipped, branched, null, false) { Branches = branches, NextTransformer = i + 1 };
                     }
 
                     for (var b = 0; b < branches.Count; b++)
                     {
                         var number = (b + 1).ToString(CultureInfo.InvariantCulture);
-                        next.Add((branches[b], branch is null ? number : branch + "." + number));
+                        var task = itemContext.Task;
+                        var branchContext = branches[b].Captures.Count == 0 ? itemContext : itemContext with { Task = task with { Captures = [.. task.Captures, .. branches[b].Captures] } };
+                        next.Add((branches[b].Node!, branch is null ? number : branch + "." + number, branchContext));
                     }
 
                     continue;
@@ -48,7 +64,7 @@ internal static class RoutePipeline
                 EntityTransformResult result;
                 try
                 {
-                    result = await transformer.TransformAsync(item, context, cancellationToken).ConfigureAwait(false);
+                    result = await transformer.TransformAsync(item, itemContext, cancellationToken).ConfigureAwait(false);
                 }
                 catch (TransformerException exception)
                 {
@@ -70,7 +86,7 @@ internal static class RoutePipeline
                 }
                 else
                 {
-                    next.Add((result.Entity, branch));
+                    next.Add((result.Entity, branch, itemContext));
                 }
             }
 
@@ -109,9 +125,15 @@ internal static class RoutePipeline
 /// <param name="Permanent">Whether the failure would repeat on a retry (an error in the data rather than a passing one).</param>
 internal sealed record PipelineOutcome(IReadOnlyList<JsonNode> Entities, IReadOnlyList<string> SkipReasons, bool Branched, string? Error, bool Permanent)
 {
+    /// <summary>Gets the branches a brancher split the entity into, when the run ended there to make them tasks.</summary>
+    public IReadOnlyList<PatternMatch>? Branches { get; init; }
+
+    /// <summary>Gets the transformer the branch tasks start at: the one after the brancher.</summary>
+    public int NextTransformer { get; init; }
+
     public bool Failed => Error is not null;
 
-    public bool Skipped => Error is null && Entities.Count == 0;
+    public bool Skipped => Error is null && Entities.Count == 0 && Branches is null;
 
     /// <summary>The reason for a skipped task: the one reason, or for branches how many and why.</summary>
     public string SkipReason => SkipReasons.Count switch

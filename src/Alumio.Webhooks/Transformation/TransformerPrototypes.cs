@@ -165,7 +165,7 @@ internal static class TransformerPrototypes
         var key = ReadPath(context, "Key");
         var value = ReadJson(context, "Value");
         var resolve = ConfigurationValues.Resolver(context.Services);
-        CheckTemplate(context, "Value", value, resolve);
+        CheckTemplate(context, "Value", value, resolve, captures: false);
         return Build(context, () => new EqualsCondition(key, value, resolve));
     }
 
@@ -310,11 +310,11 @@ internal static class TransformerPrototypes
         return ConfigurationJson.ToNode(section);
     }
 
-    private static void CheckTemplate(PrototypeContext context, string key, JsonNode? template, ConfigurationValues.Resolve resolve)
+    private static void CheckTemplate(PrototypeContext context, string key, JsonNode? template, ConfigurationValues.Resolve resolve, bool captures = true)
     {
         try
         {
-            JsonTemplate.Parse(template, resolve);
+            JsonTemplate.Parse(template, resolve, captures);
         }
         catch (FormatException exception)
         {

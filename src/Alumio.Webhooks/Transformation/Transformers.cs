@@ -28,11 +28,11 @@ internal static class Transformers
     };
 
     /// <summary>Evaluates a template; a placeholder that cannot be filled fails the transformer at a path.</summary>
-    public static JsonNode? Evaluate(JsonTemplate template, JsonNode entity, string? path)
+    public static JsonNode? Evaluate(JsonTemplate template, JsonNode entity, IReadOnlyList<string> captures, string? path)
     {
         try
         {
-            return template.Evaluate(entity);
+            return template.Evaluate(entity, captures);
         }
         catch (PlaceholderException exception)
         {

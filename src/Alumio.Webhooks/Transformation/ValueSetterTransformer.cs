@@ -31,7 +31,7 @@ public sealed class ValueSetterTransformer : IEntityTransformer
     {
         ArgumentNullException.ThrowIfNull(key);
         _key = PathSyntax.Parse(key);
-        _value = JsonTemplate.Parse(value, resolve);
+        _value = JsonTemplate.Parse(value, resolve, captures: true);
     }
 
     /// <summary>Gets the pattern path that is set.</summary>
@@ -41,7 +41,7 @@ public sealed class ValueSetterTransformer : IEntityTransformer
     public ValueTask<EntityTransformResult> TransformAsync(JsonNode entity, TaskContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entity);
-        var value = Transformers.Evaluate(_value, entity, Key);
+        var value = Transformers.Evaluate(_value, entity, context.Task.Captures, Key);
         var first = true;
         foreach (var location in EntityLocation.ForSet(_key, entity))
         {

@@ -120,7 +120,7 @@ public class SchemaTests
     [Test]
     public async Task A_schema_at_version_1_is_migrated_and_its_tasks_are_still_found_by_status_and_webhook()
     {
-        // Version 1 as it was released: the script of today, with migrations 2 and 3 taken back.
+        // Version 1 as it was released: the script of today, with migrations 2 to 4 taken back.
         var schema = NewSchema();
         await TestDatabase.ExecuteAsync(PostgreSqlTaskStore.GetSchemaScript(schema));
         await TestDatabase.ExecuteAsync($"""
@@ -128,6 +128,7 @@ public class SchemaTests
             CREATE INDEX tasks_webhook ON "{schema}".tasks (lower(webhook), id);
             CREATE INDEX tasks_status ON "{schema}".tasks (status, id);
             ALTER TABLE "{schema}".task_attempts DROP COLUMN status_code;
+            ALTER TABLE "{schema}".tasks DROP COLUMN captures, DROP COLUMN parent_id, DROP COLUMN first_transformer;
             DELETE FROM "{schema}".schema_version WHERE version >= 2;
             INSERT INTO "{schema}".tasks (id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id) VALUES
                 ('01000000-0000-7000-8000-000000000001', 'r1', 'orders', 'to-erp', '\x7b7d', 3, 1, 'refused', now(), now(), NULL, NULL),
@@ -146,6 +147,8 @@ public class SchemaTests
         (await store.QueryAsync(new TaskQuery { Webhook = "ORDERS" }, CancellationToken.None)).Items.Should().HaveCount(2);
         (await store.RetryAsync(new TaskQuery { Webhook = "orders" }, CancellationToken.None)).Should().Be(1);
         (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Retry }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-erp");
+        var old = (await store.QueryAsync(new TaskQuery { RequestId = "r1" }, CancellationToken.None)).Items;
+        old.Should().OnlyContain(task => task.Captures.Count == 0 && task.ParentId == null && task.FirstTransformer == 0, "tasks stored before version 4 have no captures and are no branches");
     }
 
     [TestCase("2, 3, 4", "tasks_ended")]

@@ -142,6 +142,8 @@ public class SqliteSchemaTests : SqliteStoreFixture
         (await store.RetryAsync(new TaskQuery(), CancellationToken.None)).Should().Be(1);
         (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Retry }, CancellationToken.None)).Items.Select(task => task.Route).Should().Equal("to-erp");
         (await store.QueryAsync(new TaskQuery { Status = WebhookTaskStatus.Failed }, CancellationToken.None)).Items.Should().BeEmpty();
+        (await store.QueryAsync(new TaskQuery(), CancellationToken.None)).Items.Should()
+            .HaveCount(3).And.OnlyContain(task => task.Captures.Count == 0 && task.ParentId == null && task.FirstTransformer == 0, "tasks stored before version 4 have no captures and are no branches");
     }
 
     [TestCase(SqliteStatements.SelectDue, "ix_tasks_due")]

@@ -145,7 +145,7 @@ public class AutoParserTests
         await using var items = _parser.ReadItemsAsync(stream, "application/json; charset=utf-8", ItemPattern.Parse("orders"), CancellationToken.None).GetAsyncEnumerator();
         (await items.MoveNextAsync()).Should().BeTrue();
 
-        JsonDocument.Parse(items.Current).RootElement.GetProperty("id").GetInt32().Should().Be(0);
+        JsonDocument.Parse(items.Current.Utf8).RootElement.GetProperty("id").GetInt32().Should().Be(0);
         stream.BytesRead.Should().BeLessThan(body.Length / 10);
     }
 
@@ -205,7 +205,7 @@ public class AutoParserTests
         var items = new List<string>();
         await foreach (var item in parser.ReadItemsAsync(new TrickleStream(Encoding.UTF8.GetBytes(body), 7), contentType, ItemPattern.Parse(pattern), CancellationToken.None))
         {
-            items.Add(Encoding.UTF8.GetString(item.Span));
+            items.Add(Encoding.UTF8.GetString(item.Utf8.Span));
         }
 
         return items;

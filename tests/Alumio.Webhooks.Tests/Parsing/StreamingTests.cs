@@ -140,7 +140,7 @@ public class StreamingTests
         await using var items = new JsonParser().ReadItemsAsync(stream, null, ItemPattern.Parse("orders"), CancellationToken.None).GetAsyncEnumerator();
         (await items.MoveNextAsync()).Should().BeTrue();
 
-        JsonDocument.Parse(items.Current).RootElement.GetProperty("id").GetInt32().Should().Be(0);
+        JsonDocument.Parse(items.Current.Utf8).RootElement.GetProperty("id").GetInt32().Should().Be(0);
         stream.BytesRead.Should().BeLessThan(body.Length / 10);
     }
 
@@ -154,7 +154,7 @@ public class StreamingTests
         await using var items = new XmlParser(XmlReadMethod.Incremental).ReadItemsAsync(stream, null, ItemPattern.Parse("shipments.shipment"), CancellationToken.None).GetAsyncEnumerator();
         (await items.MoveNextAsync()).Should().BeTrue();
 
-        JsonDocument.Parse(items.Current).RootElement.GetProperty("id").GetString().Should().Be("0");
+        JsonDocument.Parse(items.Current.Utf8).RootElement.GetProperty("id").GetString().Should().Be("0");
         stream.BytesRead.Should().BeLessThan(body.Length / 2);
     }
 
@@ -309,7 +309,7 @@ public class StreamingTests
         var items = new List<string>();
         await foreach (var item in parser.ReadItemsAsync(new TrickleStream(Encoding.UTF8.GetBytes(document), chunk), null, pattern, CancellationToken.None))
         {
-            items.Add(JsonSerializer.Serialize(JsonDocument.Parse(item).RootElement));
+            items.Add(JsonSerializer.Serialize(JsonDocument.Parse(item.Utf8).RootElement));
         }
 
         return items;

@@ -144,7 +144,7 @@ public class XmlParserOptionsTests
 
         await foreach (var item in parser.ReadItemsAsync(new MemoryStream("<orders><order><line>a</line></order><order><line>b</line><line>c</line></order></orders>"u8.ToArray()), null, Alumio.Webhooks.Splitting.ItemPattern.Parse("orders.order"), CancellationToken.None))
         {
-            items.Add(System.Text.Encoding.UTF8.GetString(item.Span));
+            items.Add(System.Text.Encoding.UTF8.GetString(item.Utf8.Span));
         }
 
         items.Should().Equal("""{"line":["a"]}""", """{"line":["b","c"]}""");
@@ -180,7 +180,7 @@ public class XmlStrippedNamespaceTests
 
         await foreach (var item in new XmlParser(options with { ReadMethod = XmlReadMethod.Incremental }).ReadItemsAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(xml)), null, Alumio.Webhooks.Splitting.ItemPattern.Parse("orders.order"), CancellationToken.None))
         {
-            items.Add(System.Text.Encoding.UTF8.GetString(item.Span));
+            items.Add(System.Text.Encoding.UTF8.GetString(item.Utf8.Span));
         }
 
         whole.Should().Be("""{"orders":{"order":{"@id":"2","line":""}}}""");

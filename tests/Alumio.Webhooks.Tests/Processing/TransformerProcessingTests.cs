@@ -100,7 +100,7 @@ public class TransformerProcessingTests
     }
 
     [Test]
-    public async Task A_brancher_delivers_each_branch_in_turn_with_the_transformers_after_it()
+    public async Task A_brancher_makes_a_task_of_each_branch_that_the_transformers_after_it_run_on()
     {
         var sink = new RecordingOutgoing();
         await using var host = Host(sink, route => route
@@ -111,25 +111,57 @@ public class TransformerProcessingTests
 
         await host.Processor.ProcessAllDueAsync(CancellationToken.None);
 
-        sink.Sent.Should().Equal("""{"sku":"A","qty":2,"orderId":"7"}""", """{"sku":"B","qty":1,"orderId":"7"}""");
-        var task = (await host.AllTasksAsync()).Single();
-        task.Status.Should().Be(WebhookTaskStatus.Finished);
-        task.LastError.Should().BeNull();
+        sink.Sent.Should().BeEquivalentTo(["""{"sku":"A","qty":2,"orderId":"7"}""", """{"sku":"B","qty":1,"orderId":"7"}"""], "branch tasks are delivered on their own, in any order");
+        var tasks = await host.AllTasksAsync();
+        tasks.Should().HaveCount(3);
+        var parent = tasks[0];
+        parent.Status.Should().Be(WebhookTaskStatus.Finished);
+        parent.LastError.Should().BeNull();
+        parent.ParentId.Should().BeNull();
+        (await host.Store.GetAttemptsAsync(parent.Id, CancellationToken.None)).Should().ContainSingle().Which.Outcome.Should().Be(WebhookTaskStatus.Finished);
+        foreach (var branch in tasks.Skip(1))
+        {
+            branch.Status.Should().Be(WebhookTaskStatus.Finished);
+            branch.ParentId.Should().Be(parent.Id);
+            branch.RequestId.Should().Be(parent.RequestId);
+            branch.Route.Should().Be(parent.Route);
+            branch.FirstTransformer.Should().Be(2, "the transformers before the brancher ran on the parent");
+            branch.Captures.Should().Equal(parent.Captures, "the pattern 'lines' has no wildcard key of its own");
+        }
+
+        tasks[1].Entity.GetRawText().Should().Be("""{"sku":"A","qty":"2","orderId":"7"}""", "a branch is stored as the brancher split it");
     }
 
     [Test]
-    public async Task An_attempt_keeps_the_status_code_of_its_last_answer_and_none_when_the_last_delivery_threw()
+    public async Task A_failed_branch_is_retried_on_its_own()
+    {
+        var sink = new RecordingOutgoing(entity => entity["sku"]!.GetValue<string>() == "B" ? OutgoingResult.TransientFailure("answered 503", 503) : OutgoingResult.Success(200));
+        await using var host = Host(sink, route => route.Branch("lines").Retry(1));
+        await Receive(host, """{"lines":[{"sku":"A"},{"sku":"B"}]}""");
+
+        await host.Processor.ProcessAllDueAsync(CancellationToken.None);
+        var b = (await host.AllTasksAsync())[2];
+        b.Status.Should().Be(WebhookTaskStatus.Retry);
+        b.LastError.Should().Be("Outgoing 'sink': answered 503");
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        await host.Processor.ProcessAllDueAsync(CancellationToken.None);
+
+        sink.Sent.Should().BeEquivalentTo(["""{"sku":"A"}""", """{"sku":"B"}""", """{"sku":"B"}"""], "A is delivered once, B twice");
+        (await host.AllTasksAsync()).Select(task => task.Status).Should().Equal(WebhookTaskStatus.Finished, WebhookTaskStatus.Finished, WebhookTaskStatus.Failed);
+        (await host.Store.GetAttemptsAsync(b.Id, CancellationToken.None)).Select(attempt => attempt.StatusCode).Should().Equal(503, 503);
+    }
+
+    [Test]
+    public async Task An_attempt_keeps_the_status_code_of_its_answer_and_none_when_the_delivery_threw()
     {
         var calls = 0;
         var sink = new RecordingOutgoing(_ => ++calls switch
         {
-            1 => OutgoingResult.Success(201),
-            2 => throw new HttpRequestException("connection refused"),
-            3 => OutgoingResult.Success(200),
+            1 => throw new HttpRequestException("connection refused"),
             _ => OutgoingResult.Success(202),
         });
-        await using var host = Host(sink, route => route.Branch("lines").Retry(3));
-        await Receive(host, """{"lines":[{"sku":"A"},{"sku":"B"}]}""");
+        await using var host = Host(sink, route => route.Retry(3));
+        await Receive(host, """{"sku":"A"}""");
 
         await host.Processor.ProcessAllDueAsync(CancellationToken.None);
         host.Time.Advance(TimeSpan.FromHours(1));
@@ -137,46 +169,62 @@ public class TransformerProcessingTests
 
         var task = (await host.AllTasksAsync()).Single();
         task.Status.Should().Be(WebhookTaskStatus.Finished);
-        (await host.Store.GetAttemptsAsync(task.Id, CancellationToken.None)).Select(attempt => attempt.StatusCode)
-            .Should().Equal([null, 202], "branch 2 threw after branch 1's 201; the retry's last answer was 202");
+        (await host.Store.GetAttemptsAsync(task.Id, CancellationToken.None)).Select(attempt => attempt.StatusCode).Should().Equal([null, 202]);
     }
 
     [Test]
-    public async Task Skipped_branches_are_not_delivered_and_a_task_with_none_left_is_skipped()
+    public async Task A_branch_a_filter_skips_ends_skipped_and_a_brancher_that_finds_nothing_skips_its_task()
     {
         var sink = new RecordingOutgoing();
         await using var host = Host(sink, route => route
             .Branch("lines")
             .Filter(new NotCondition(new EqualsCondition("sku", "GIFT"))));
-        await Receive(host, """[{"lines":[{"sku":"A"},{"sku":"GIFT"}]},{"lines":[{"sku":"GIFT"},{"sku":"GIFT"}]},{"lines":[]}]""");
+        await Receive(host, """[{"lines":[{"sku":"A"},{"sku":"GIFT"}]},{"lines":[]}]""");
 
         await host.Processor.ProcessAllDueAsync(CancellationToken.None);
 
         sink.Sent.Should().Equal("""{"sku":"A"}""");
         var tasks = await host.AllTasksAsync();
-        tasks[0].Status.Should().Be(WebhookTaskStatus.Finished);
-        tasks[1].Status.Should().Be(WebhookTaskStatus.Skipped);
-        tasks[1].LastError.Should().Be("All 2 branches were skipped. Branch 1: Filter condition not met: not (sku equals \"GIFT\") Branch 2: Filter condition not met: not (sku equals \"GIFT\")");
-        tasks[2].Status.Should().Be(WebhookTaskStatus.Skipped);
-        tasks[2].LastError.Should().Be("The brancher (transformer 0) found nothing at 'lines'.");
+        tasks.Select(task => task.Status).Should().Equal(WebhookTaskStatus.Finished, WebhookTaskStatus.Skipped, WebhookTaskStatus.Finished, WebhookTaskStatus.Skipped);
+        tasks[1].LastError.Should().Be("The brancher (transformer 0) found nothing at 'lines'.");
+        tasks[3].ParentId.Should().Be(tasks[0].Id);
+        tasks[3].LastError.Should().Be("Filter condition not met: not (sku equals \"GIFT\")");
     }
 
     [Test]
-    public async Task A_failed_branch_fails_the_task_and_a_retry_delivers_every_branch_again()
+    public async Task Branchers_in_a_row_split_branches_again_and_a_brancher_with_a_wildcard_key_adds_its_capture()
     {
-        var sink = new RecordingOutgoing(entity => entity["sku"]!.GetValue<string>() == "B" ? OutgoingResult.TransientFailure("answered 503") : OutgoingResult.Success());
-        await using var host = Host(sink, route => route.Branch("lines").Retry(1));
-        await Receive(host, """{"lines":[{"sku":"A"},{"sku":"B"}]}""");
+        var sink = new RecordingOutgoing();
+        await using var host = Host(sink, route => route
+            .Branch("orders")
+            .Branch("lines.*")
+            .SetValue("at", "item $1, line $2"));
+        await Receive(host, """{"orders":[{"lines":[{"sku":"A"},{"sku":"B"}]},{"lines":[{"sku":"C"}]}]}""");
 
         await host.Processor.ProcessAllDueAsync(CancellationToken.None);
+
+        sink.Sent.Order().Should().Equal("""{"sku":"A","at":"item 0, line 0"}""", """{"sku":"B","at":"item 0, line 1"}""", """{"sku":"C","at":"item 0, line 0"}""");
+        var tasks = await host.AllTasksAsync();
+        tasks.Should().HaveCount(6, "one item, two orders, three lines");
+        tasks[0].Captures.Should().Equal(["0"], "the pattern to items '*' matched index 0 of the body's array");
+        var orders = tasks.Where(task => task.ParentId == tasks[0].Id).ToList();
+        orders.Should().HaveCount(2).And.OnlyContain(task => task.FirstTransformer == 1 && task.Captures.SequenceEqual(new[] { "0" }));
+        var lines = tasks.Where(task => task.FirstTransformer == 2).ToList();
+        lines.Should().HaveCount(3).And.OnlyContain(task => orders.Any(order => order.Id == task.ParentId));
+        lines.Select(task => string.Join(",", task.Captures)).Order().Should().Equal("0,0", "0,0", "0,1");
+    }
+
+    [Test]
+    public async Task A_capture_the_task_does_not_have_fails_it_naming_the_capture()
+    {
+        await using var host = Host(new RecordingOutgoing(), route => route.SetValue("at", "$2").Retry(3));
+        await Receive(host, """{"sku":"A"}""");
+
+        await host.Processor.ProcessAllDueAsync(CancellationToken.None);
+
         var task = (await host.AllTasksAsync()).Single();
-        host.Time.Advance(TimeSpan.FromMinutes(1));
-        await host.Processor.ProcessAllDueAsync(CancellationToken.None);
-
-        task.Status.Should().Be(WebhookTaskStatus.Retry);
-        task.LastError.Should().Be("Branch 2 of 2: Outgoing 'sink': answered 503");
-        sink.Sent.Should().Equal("""{"sku":"A"}""", """{"sku":"B"}""", """{"sku":"A"}""", """{"sku":"B"}""");
-        (await host.AllTasksAsync()).Single().Status.Should().Be(WebhookTaskStatus.Failed);
+        task.Status.Should().Be(WebhookTaskStatus.Failed);
+        task.LastError.Should().Be("Route 'r', transformer 0 (value-setter), at 'at': The capture $2 has no value: the task has 1 capture, so $1 to $1.");
     }
 
     [Test]

@@ -171,6 +171,94 @@ public abstract class TaskStoreContractTests
     }
 
     [Test]
+    public async Task Captures_parent_and_first_transformer_read_back_exactly()
+    {
+        var task = NewTask("r1", "erp") with { Captures = ["orders", "0", "Café ☕ \"quoted\""] };
+        var plain = NewTask("r1", "erp");
+
+        await Store.AddAsync([task, plain], CancellationToken.None);
+
+        var read = await Store.GetAsync(task.Id, CancellationToken.None);
+        read!.Captures.Should().Equal("orders", "0", "Café ☕ \"quoted\"");
+        read.ParentId.Should().BeNull();
+        read.FirstTransformer.Should().Be(0);
+        (await Store.GetAsync(plain.Id, CancellationToken.None))!.Captures.Should().BeEmpty();
+        var leased = await Store.LeaseAsync(new TaskLeaseRequest(10, Lease), CancellationToken.None);
+        leased.Single(t => t.Id == task.Id).Captures.Should().Equal(read.Captures);
+    }
+
+    [Test]
+    public async Task Branching_finishes_the_task_and_stores_its_branches_in_one_step_under_the_current_lease_only()
+    {
+        var task = NewTask("r1", "erp") with { Captures = ["7"] };
+        await Store.AddAsync([task], CancellationToken.None);
+        var stale = (await Store.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Single();
+        Time.Advance(Lease);
+        var leased = (await Store.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Single();
+        var now = Time.GetUtcNow();
+        WebhookTask Branch(int index, string sku) =>
+            new(Guid.CreateVersion7(now.AddMilliseconds(index)), task.RequestId, task.Webhook, task.Route, Encoding.UTF8.GetBytes($$"""{"sku":"{{sku}}"}"""), WebhookTaskStatus.New, 0, null, now, now)
+            {
+                ParentId = task.Id,
+                FirstTransformer = 3,
+                Captures = ["7", index.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            };
+        WebhookTask[] branches = [Branch(0, "A"), Branch(1, "B")];
+
+        (await Store.BranchAsync(Done(stale, WebhookTaskStatus.Finished), Attempt(1, WebhookTaskStatus.Finished), branches, CancellationToken.None))
+            .Should().BeFalse("the lease ran out and the task was leased again");
+        (await Store.GetAsync(branches[0].Id, CancellationToken.None)).Should().BeNull("nothing is stored under a stale lease");
+        (await Store.BranchAsync(Done(leased, WebhookTaskStatus.Finished), Attempt(1, WebhookTaskStatus.Finished), branches, CancellationToken.None)).Should().BeTrue();
+
+        var parent = await Store.GetAsync(task.Id, CancellationToken.None);
+        parent!.Status.Should().Be(WebhookTaskStatus.Finished);
+        (await Store.GetAttemptsAsync(task.Id, CancellationToken.None)).Should().ContainSingle();
+        var page = await Store.QueryAsync(new TaskQuery { RequestId = "r1", Status = WebhookTaskStatus.New }, CancellationToken.None);
+        page.Items.Select(t => t.Id).Should().Equal(branches[0].Id, branches[1].Id);
+        var first = page.Items[0];
+        first.ParentId.Should().Be(task.Id);
+        first.FirstTransformer.Should().Be(3);
+        first.Captures.Should().Equal("7", "0");
+        Encoding.UTF8.GetString(first.EntityUtf8.Span).Should().Be("""{"sku":"A"}""");
+        (await Store.LeaseAsync(new TaskLeaseRequest(10, Lease), CancellationToken.None)).Select(t => t.Id).Should().BeEquivalentTo([branches[0].Id, branches[1].Id], "branches are due at once");
+    }
+
+    [Test]
+    public async Task Branching_that_cannot_store_a_branch_changes_nothing()
+    {
+        var other = NewTask("r0", "erp");
+        var task = NewTask("r1", "erp");
+        await Store.AddAsync([other, task], CancellationToken.None);
+        var leased = (await Store.LeaseAsync(new TaskLeaseRequest(10, Lease), CancellationToken.None)).Single(t => t.Id == task.Id);
+        var now = Time.GetUtcNow();
+
+        // A branch whose id is taken already: the store refuses the whole step.
+        var clash = new WebhookTask(other.Id, task.RequestId, task.Webhook, task.Route, "{}"u8.ToArray(), WebhookTaskStatus.New, 0, null, now, now) { ParentId = task.Id, FirstTransformer = 1 };
+        var fresh = clash with { Id = Guid.CreateVersion7(now.AddSeconds(1)) };
+        var attempt = () => Store.BranchAsync(Done(leased, WebhookTaskStatus.Finished), Attempt(1, WebhookTaskStatus.Finished), [fresh, clash], CancellationToken.None).AsTask();
+
+        await attempt.Should().ThrowAsync<Exception>();
+        (await Store.GetAsync(task.Id, CancellationToken.None))!.Status.Should().Be(WebhookTaskStatus.Processing, "the outcome is not recorded without its branches");
+        (await Store.GetAttemptsAsync(task.Id, CancellationToken.None)).Should().BeEmpty();
+        (await Store.GetAsync(fresh.Id, CancellationToken.None)).Should().BeNull();
+        (await Store.GetAsync(other.Id, CancellationToken.None))!.RequestId.Should().Be("r0");
+    }
+
+    [Test]
+    public async Task A_branch_must_belong_to_the_task_that_branched()
+    {
+        var task = NewTask("r1", "erp");
+        await Store.AddAsync([task], CancellationToken.None);
+        var leased = (await Store.LeaseAsync(new TaskLeaseRequest(1, Lease), CancellationToken.None)).Single();
+        var stranger = NewTask("r2", "erp") with { ParentId = task.Id };
+
+        var attempt = () => Store.BranchAsync(Done(leased, WebhookTaskStatus.Finished), null, [stranger], CancellationToken.None).AsTask();
+
+        await attempt.Should().ThrowAsync<ArgumentException>();
+        (await Store.GetAsync(task.Id, CancellationToken.None))!.Status.Should().Be(WebhookTaskStatus.Processing);
+    }
+
+    [Test]
     public async Task A_retry_is_handed_out_again_only_when_it_is_due_with_its_attempts_kept()
     {
         var task = NewTask("r1", "erp");
