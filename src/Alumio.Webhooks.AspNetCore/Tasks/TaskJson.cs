@@ -24,6 +24,24 @@ internal static class TaskJson
 
         writer.WriteString("createdAt", task.CreatedAt);
         writer.WriteString("updatedAt", task.UpdatedAt);
+        if (task.ParentId is { } parent)
+        {
+            // A branch: the task a brancher split it from, and the transformer it starts at.
+            writer.WriteString("parentId", parent);
+            writer.WriteNumber("firstTransformer", task.FirstTransformer);
+        }
+
+        if (task.Captures.Count > 0)
+        {
+            writer.WriteStartArray("captures");
+            foreach (var capture in task.Captures)
+            {
+                writer.WriteStringValue(capture);
+            }
+
+            writer.WriteEndArray();
+        }
+
         if (history is not null)
         {
             writer.WriteStartArray("history");

@@ -168,6 +168,26 @@ public class HttpOutgoingLoopbackTests
         _received.Count.Should().Be(before);
     }
 
+    [Test]
+    public async Task The_url_and_headers_take_the_tasks_captures_and_a_missing_one_fails_without_a_request()
+    {
+        var outgoing = new HttpOutgoing(
+            new HttpOutgoingOptions { Method = HttpMethod.Post, Url = _baseUrl + "/orders/$1/complete?line=$2&price=$$5" },
+            _services.GetRequiredService<IHttpClientFactory>());
+        var context = Context();
+        var withCaptures = context with { Task = context.Task with { Captures = ["A 7", "3"] } };
+
+        var result = await outgoing.SendAsync(new JsonObject(), withCaptures, CancellationToken.None);
+        var before = _received.Count;
+        var missing = await outgoing.SendAsync(new JsonObject(), context, CancellationToken.None);
+
+        result.Succeeded.Should().BeTrue();
+        _received.Should().Contain(r => r.Path == "/orders/A%207/complete?line=3&price=$5");
+        missing.IsPermanent.Should().BeTrue();
+        missing.Error.Should().Be("URL: The capture $1 has no value: the task has no captures (its pattern to items and branchers have no wildcard keys).");
+        _received.Count.Should().Be(before);
+    }
+
     private HttpOutgoing Create(HttpMethod method, string url) =>
         new(new HttpOutgoingOptions { Method = method, Url = url }, _services.GetRequiredService<IHttpClientFactory>());
 

@@ -149,6 +149,42 @@ public class TaskEndpointsTests
     }
 
     [Test]
+    public async Task Tasks_show_their_captures_and_branches_their_parent()
+    {
+        var delivered = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await using var app = await WebhookApp.StartAsync(webhooks => webhooks
+            .AddIncoming("in", incoming => incoming.ParseJson().PatternToItems("orders.*"))
+            .AddWebhook("hook", webhook => webhook.Incoming("in"))
+            .AddOutgoing("shop", outgoing => outgoing.Deliver((entity, _, _) =>
+            {
+                delivered.Add(entity.ToJsonString());
+                return ValueTask.FromResult(OutgoingResult.Success(200));
+            }))
+            .AddRoute("lines", route => route.From("in").To("shop").SetValue("lines.*.order", "$1").Branch("lines")));
+        using (var sent = await app.Client.SendAsync(Requests.Webhook("/api/v1/webhook/hook", """{"orders":{"A1":{"lines":[{"sku":"x"},{"sku":"y"}]}}}""", token: null, mediaType: "application/json")))
+        {
+            sent.EnsureSuccessStatusCode();
+        }
+
+        await app.App.Services.GetRequiredService<WebhookTaskProcessor>().ProcessAllDueAsync(CancellationToken.None);
+        var items = (await GetJsonAsync(app, "/api/v1/tasks")).GetProperty("items").EnumerateArray().ToList();
+
+        items.Should().HaveCount(3);
+        var parent = items[0];
+        parent.GetProperty("captures").EnumerateArray().Select(c => c.GetString()).Should().Equal("A1");
+        parent.TryGetProperty("parentId", out _).Should().BeFalse();
+        foreach (var branch in items.Skip(1))
+        {
+            branch.GetProperty("parentId").GetString().Should().Be(parent.GetProperty("id").GetString());
+            branch.GetProperty("firstTransformer").GetInt32().Should().Be(2);
+            branch.GetProperty("requestId").GetString().Should().Be(parent.GetProperty("requestId").GetString());
+            branch.GetProperty("status").GetString().Should().Be("Finished");
+        }
+
+        delivered.Should().BeEquivalentTo(["""{"sku":"x","order":"A1"}""", """{"sku":"y","order":"A1"}"""]);
+    }
+
+    [Test]
     public async Task Failed_tasks_are_retried_in_bulk_by_filter()
     {
         await using var app = await WebhookApp.StartAsync(webhooks => webhooks

@@ -292,13 +292,45 @@ public class StreamingTests
         streamed.Should().Equal("\"a\"", "\"b\"", "\"c\"");
     }
 
+    [Test]
+    public async Task Each_streamed_json_item_carries_what_the_wildcard_keys_matched([Values(1, 4096)] int chunk)
+    {
+        const string document = """{"orders":{"a":{"lines":[{"s":1},{"s":2}]},"b":{"lines":[{"s":3}]}},"other":[{"s":4}]}""";
+
+        var lines = await StreamAsync(new JsonParser(), document, ItemPattern.Parse("orders.*.lines.*"), chunk);
+        var arrays = await StreamAsync(new JsonParser(), document, ItemPattern.Parse("orders.?.lines"), chunk);
+
+        lines.Should().Equal("""{"s":1} $a $0""", """{"s":2} $a $1""", """{"s":3} $b $0""");
+        arrays.Should().Equal("""{"s":1} $a""", """{"s":2} $a""", """{"s":3} $b""");
+    }
+
+    [Test]
+    public async Task Incremental_xml_captures_the_names_of_the_elements_a_wildcard_key_matched()
+    {
+        const string document = """<orders><order_a><id>1</id></order_a><note>x</note><order_b><id>2</id></order_b></orders>""";
+
+        var streamed = await StreamAsync(new XmlParser(XmlReadMethod.Incremental), document, ItemPattern.Parse("orders.order_*"), 4096);
+
+        streamed.Should().Equal("""{"id":"1"} $order_a""", """{"id":"2"} $order_b""");
+    }
+
+    [Test]
+    public async Task Ndjson_items_carry_the_captures_of_their_line([Values(1, 4096)] int chunk)
+    {
+        const string body = "{\"lines\":[{\"a\":1},{\"a\":2}]}\n{\"lines\":[{\"a\":3}]}";
+
+        var streamed = await StreamAsync(new NdjsonParser(), body, ItemPattern.Parse("lines.*"), chunk);
+
+        streamed.Should().Equal("""{"a":1} $0""", """{"a":2} $1""", """{"a":3} $0""");
+    }
+
     private static async Task<List<string>> WholeAsync(IParser parser, string document, ItemPattern? pattern)
     {
         var splitter = new PatternItemSplitter(pattern);
         var items = new List<string>();
         await foreach (var parsed in parser.ParseAsync(new MemoryStream(Encoding.UTF8.GetBytes(document)), null, CancellationToken.None))
         {
-            items.AddRange(splitter.Split(parsed).Select(item => item.ToJsonString()));
+            items.AddRange(splitter.SplitMatches(parsed).Select(match => WithCaptures(match.Node!.ToJsonString(), match.Captures)));
         }
 
         return items;
@@ -309,9 +341,13 @@ public class StreamingTests
         var items = new List<string>();
         await foreach (var item in parser.ReadItemsAsync(new TrickleStream(Encoding.UTF8.GetBytes(document), chunk), null, pattern, CancellationToken.None))
         {
-            items.Add(JsonSerializer.Serialize(JsonDocument.Parse(item.Utf8).RootElement));
+            items.Add(WithCaptures(JsonSerializer.Serialize(JsonDocument.Parse(item.Utf8).RootElement), item.Captures));
         }
 
         return items;
     }
+
+    /// <summary>An item as compared: its JSON, and after it what the pattern's wildcard keys matched.</summary>
+    private static string WithCaptures(string json, IReadOnlyList<string> captures) =>
+        captures.Count == 0 ? json : json + " $" + string.Join(" $", captures);
 }
