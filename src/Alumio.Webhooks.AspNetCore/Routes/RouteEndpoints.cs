@@ -64,7 +64,9 @@ internal static class RouteEndpoints
         }
 
         var dryRun = context.RequestServices.GetRequiredService<RouteDryRun>();
-        var result = await dryRun.RunAsync(route, entity, context.RequestAborted).ConfigureAwait(false);
+        // ?capture=A1&capture=0 gives $1 and $2, as the incoming's pattern to items would for such an entity.
+        string[] captures = [.. context.Request.Query["capture"].Select(value => value ?? string.Empty)];
+        var result = await dryRun.RunAsync(route, entity, captures, context.RequestAborted).ConfigureAwait(false);
 
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json; charset=utf-8";

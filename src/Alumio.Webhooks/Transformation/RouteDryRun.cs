@@ -50,13 +50,26 @@ public sealed class RouteDryRun
     /// <param name="entity">The sample entity; it is copied, not changed.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The entities the outgoing would receive, or why there are none.</returns>
-    public async ValueTask<RouteDryRunResult> RunAsync(IRoute route, JsonNode entity, CancellationToken cancellationToken)
+    public ValueTask<RouteDryRunResult> RunAsync(IRoute route, JsonNode entity, CancellationToken cancellationToken) =>
+        RunAsync(route, entity, [], cancellationToken);
+
+    /// <summary>Runs the transformers of a route on a sample entity with the captures a task of it would have.</summary>
+    /// <param name="route">The route.</param>
+    /// <param name="entity">The sample entity; it is copied, not changed.</param>
+    /// <param name="captures">What <c>$1</c>, <c>$2</c>, ... give: the captures of the incoming's pattern to items for such an entity.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The entities the outgoing would receive, or why there are none.</returns>
+    public async ValueTask<RouteDryRunResult> RunAsync(IRoute route, JsonNode entity, IReadOnlyList<string> captures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(route);
         ArgumentNullException.ThrowIfNull(entity);
+        ArgumentNullException.ThrowIfNull(captures);
         var sample = entity.DeepClone();
         var now = _timeProvider.GetUtcNow();
-        var task = new WebhookTask(Guid.Empty, DryRunId, DryRunId, route.Name, JsonEntity.ToUtf8(sample), WebhookTaskStatus.Processing, 0, null, now, now);
+        var task = new WebhookTask(Guid.Empty, DryRunId, DryRunId, route.Name, JsonEntity.ToUtf8(sample), WebhookTaskStatus.Processing, 0, null, now, now)
+        {
+            Captures = [.. captures],
+        };
         var context = new TaskContext(task, _services) { IsDryRun = true };
         var outcome = await RoutePipeline.RunAsync(route, sample, context, first: 0, splitAtBrancher: false, cancellationToken).ConfigureAwait(false);
         if (outcome.Failed)

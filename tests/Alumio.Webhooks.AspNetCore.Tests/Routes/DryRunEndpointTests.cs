@@ -32,7 +32,8 @@ public class DryRunEndpointTests
                     .Filter(new EqualsCondition("type", "shipment"))
                     .MapValue("carrier", new Dictionary<string, string> { ["PostNL"] = "PNL" }, "OTHER")
                     .Merge(new JsonObject { ["order"] = "&{orderId}", ["code"] = "&{trackingCode}", ["carrier"] = "&{carrier}" }))
-                .AddRoute("lines", route => route.From("in").To("shop").Branch("lines")),
+                .AddRoute("lines", route => route.From("in").To("shop").Branch("lines"))
+                .AddRoute("numbered-lines", route => route.From("in").To("shop").Branch("lines.*").SetValue("at", "$1/$2")),
             app =>
             {
                 app.MapWebhooks();
@@ -56,6 +57,20 @@ public class DryRunEndpointTests
             """);
         (await _app.AllTasksAsync()).Should().BeEmpty();
         _delivered.Should().BeEmpty();
+    }
+
+    [Test]
+    public async Task Captures_of_the_sample_come_from_the_query_and_a_branch_adds_its_own()
+    {
+        using var response = await PostAsync("/api/v1/routes/numbered-lines/dry-run?capture=A1", Shipment);
+        using var without = await PostAsync("/api/v1/routes/numbered-lines/dry-run", Shipment);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        answer.GetProperty("entity").EnumerateArray().Select(branch => branch.GetProperty("at").GetString()).Should().Equal("A1/0", "A1/1");
+        var failed = JsonDocument.Parse(await without.Content.ReadAsStringAsync()).RootElement;
+        failed.GetProperty("status").GetString().Should().Be("Failed");
+        failed.GetProperty("reason").GetString().Should().Contain("The capture $2 has no value: the task has 1 capture");
     }
 
     [Test]
