@@ -293,12 +293,12 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Smallint, Value = (short)task.Status });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = task.Attempts });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)task.LastError ?? DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Now() });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = Now().ToUniversalTime() });
         if (attempt is not null)
         {
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = attempt.Number });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = attempt.StartedAt });
-            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = attempt.FinishedAt });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = attempt.StartedAt.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = attempt.FinishedAt.ToUniversalTime() });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Smallint, Value = (short)attempt.Outcome });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)attempt.Error ?? DBNull.Value });
             command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Integer, Value = (object?)attempt.StatusCode ?? DBNull.Value });
@@ -309,10 +309,19 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
             return false;
         }
 
-        // Wakes processors waiting for work (on this and other instances); a lost wake-up only waits for the next poll.
-        await using var notify = _dataSource.CreateCommand("SELECT pg_notify($1, '')");
-        notify.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = Schema.Channel });
-        await notify.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        // Wakes processors waiting for work (on this and other instances). The branches are stored already, so a wake-up
+        // that fails is not the caller's failure: the processors find the branches at their next poll.
+        try
+        {
+            await using var notify = _dataSource.CreateCommand("SELECT pg_notify($1, '')");
+            notify.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = Schema.Channel });
+            await notify.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+        {
+            Log.BranchWakeUpFailed(_logger, exception);
+        }
+
         return true;
     }
 

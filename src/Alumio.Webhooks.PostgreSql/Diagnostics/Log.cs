@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(202, LogLevel.Warning, "Listening for tasks stored by other instances on channel {Channel} failed; connecting again in {Delay}. Meanwhile the processor polls", EventName = "ListenFailed")]
     public static partial void ListenFailed(ILogger logger, string channel, TimeSpan delay, Exception exception);
+
+    [LoggerMessage(203, LogLevel.Warning, "Branch tasks were stored, but waking the processors failed; they find the tasks at their next poll", EventName = "BranchWakeUpFailed")]
+    public static partial void BranchWakeUpFailed(ILogger logger, Exception exception);
 }

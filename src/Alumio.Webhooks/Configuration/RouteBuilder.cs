@@ -166,8 +166,8 @@ public sealed class RouteBuilder
     }
 
     /// <summary>
-    /// Splits the entity into several by a pattern (the <c>brancher</c> transformer): the transformers added after it
-    /// run on each branch, and the outgoing receives each branch in turn, within the same task.
+    /// Splits the entity into several by a pattern (the <c>brancher</c> transformer): each branch becomes a task of its
+    /// own, stored as the task that branched finishes, and the transformers added after it run on each branch task.
     /// </summary>
     /// <param name="pattern">The pattern of the branches, such as <c>lines</c>.</param>
     /// <returns>This builder.</returns>

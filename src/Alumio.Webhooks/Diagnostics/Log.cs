@@ -50,7 +50,7 @@ internal static partial class Log
     [LoggerMessage(19, LogLevel.Information, "Task processor stopping: {Released} leased tasks given back, in-flight tasks finished", EventName = "ProcessorStopping")]
     public static partial void ProcessorStopping(ILogger logger, int released);
 
-    [LoggerMessage(30, LogLevel.Information, "Task {TaskId} on route {Route} branched into {Branches} tasks", EventName = "TaskBranched")]
+    [LoggerMessage(31, LogLevel.Information, "Task {TaskId} on route {Route} branched into {Branches} tasks", EventName = "TaskBranched")]
     public static partial void TaskBranched(ILogger logger, Guid taskId, string route, int branches);
 
     [LoggerMessage(14, LogLevel.Debug, "Task processor started: batch {BatchSize}, concurrency {MaxConcurrency}", EventName = "ProcessorStarted")]

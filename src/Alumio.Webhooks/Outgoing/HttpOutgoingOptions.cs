@@ -11,7 +11,8 @@ public sealed record HttpOutgoingOptions
     public HttpMethod Method { get; init; } = HttpMethod.Post;
 
     /// <summary>
-    /// Gets the absolute URL; <c>&amp;{path}</c> placeholders are filled from the entity and URL-escaped.
+    /// Gets the absolute URL; <c>&amp;{path}</c> placeholders are filled from the entity and <c>$1</c>, <c>$2</c>, ... from
+    /// the task's captures, all URL-escaped; <c>$$</c> is a plain <c>$</c>.
     /// </summary>
     public required string Url { get; init; }
 
@@ -19,7 +20,7 @@ public sealed record HttpOutgoingOptions
     /// <value>Defaults to <see cref="DefaultHttpClientName"/>.</value>
     public string HttpClientName { get; init; } = DefaultHttpClientName;
 
-    /// <summary>Gets extra request headers; each value may hold <c>&amp;{path}</c> placeholders filled from the entity.</summary>
+    /// <summary>Gets extra request headers; each value may hold <c>&amp;{path}</c> placeholders filled from the entity, and <c>$1</c>, <c>$2</c>, ... from the task's captures.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Gets how the entity is written as the body.</summary>

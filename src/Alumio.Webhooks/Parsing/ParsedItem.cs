@@ -8,10 +8,19 @@ namespace Alumio.Webhooks.Parsing;
 /// </param>
 public readonly record struct ParsedItem(ReadOnlyMemory<byte> Utf8, IReadOnlyList<string> Captures)
 {
+    private readonly IReadOnlyList<string>? _captures = Captures;
+
     /// <summary>Initializes a new instance of the <see cref="ParsedItem"/> struct without captures.</summary>
     /// <param name="utf8">The item as UTF-8 JSON.</param>
     public ParsedItem(ReadOnlyMemory<byte> utf8)
         : this(utf8, [])
     {
+    }
+
+    /// <summary>Gets what each wildcard key of the pattern matched; empty when none (also for a default instance).</summary>
+    public IReadOnlyList<string> Captures
+    {
+        get => _captures ?? [];
+        init => _captures = value;
     }
 }

@@ -99,7 +99,7 @@ public sealed class PlaceholderTemplate
                 literal.Append(resolve.Lookup(name) ?? throw new FormatException($"The setting ${{{name}}} is not set{resolve.Where}."));
                 i = close + 1;
             }
-            else if (c == '$' && next == '$' && captureCount is not null)
+            else if (c == '$' && next == '$' && captureCount == TaskCaptures)
             {
                 literal.Append('$');
                 i += 2;
@@ -113,6 +113,11 @@ public sealed class PlaceholderTemplate
                 }
 
                 var number = int.TryParse(text.AsSpan(i + 1, end - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : int.MaxValue;
+                if (count == TaskCaptures && number < 1)
+                {
+                    throw new FormatException($"The capture {text[i..end]} at position {i + 1} does not exist: captures are numbered from $1 (write $$ for a plain $).");
+                }
+
                 if (number < 1 || number > count)
                 {
                     throw new FormatException(count == 0

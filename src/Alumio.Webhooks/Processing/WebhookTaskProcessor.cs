@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using Alumio.Webhooks.Configuration;
 using Alumio.Webhooks.Diagnostics;
@@ -183,6 +184,13 @@ public sealed class WebhookTaskProcessor
         if (!_model.Routes.TryGetValue(task.Route, out var route))
         {
             return (Fail(task, attempts, $"The route '{task.Route}' is no longer configured."), []);
+        }
+
+        if (task.FirstTransformer > 0
+            && (task.FirstTransformer > route.Transformers.Count || route.Transformers[task.FirstTransformer - 1] is not BrancherTransformer))
+        {
+            // The branch was made by a brancher that is no longer where it was: the route's transformers were changed.
+            return (Fail(task, attempts, string.Create(CultureInfo.InvariantCulture, $"Route '{route.Name}': the task is a branch that starts at transformer {task.FirstTransformer}, after a brancher, but the route's transformers have changed and transformer {task.FirstTransformer - 1} is no longer a brancher.")), []);
         }
 
         var context = new TaskContext(task, _services);

@@ -85,9 +85,10 @@ public sealed class InMemoryTaskStore : ITaskStore
                 return ValueTask.FromResult(false);
             }
 
+            var ids = new HashSet<Guid>();
             foreach (var branch in branches)
             {
-                if (_tasks.ContainsKey(branch.Id))
+                if (_tasks.ContainsKey(branch.Id) || !ids.Add(branch.Id))
                 {
                     throw new InvalidOperationException($"A task with id {branch.Id} is already stored.");
                 }

@@ -25,6 +25,8 @@ public sealed record WebhookTask(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {
+    private readonly IReadOnlyList<string>? _captures;
+
     /// <summary>
     /// Gets when the task is next due: for <see cref="WebhookTaskStatus.Retry"/> the time of the next attempt; for a
     /// leased task (<see cref="WebhookTaskStatus.Processing"/>) the time its lease runs out and it is handed out again.
@@ -44,7 +46,11 @@ public sealed record WebhookTask(
     /// text), in pattern order: <c>$1</c> is the first. For a branch, the brancher's captures follow its parent's.
     /// Empty when the pattern has no wildcard keys.
     /// </summary>
-    public IReadOnlyList<string> Captures { get; init; } = [];
+    public IReadOnlyList<string> Captures
+    {
+        get => _captures ?? [];
+        init => _captures = value;
+    }
 
     /// <summary>Gets the task a brancher split this one from; <see langword="null"/> for a task stored by a webhook request.</summary>
     public Guid? ParentId { get; init; }

@@ -9,7 +9,7 @@ public enum WebhookTaskStatus
     /// <summary>Leased by a processor and being delivered.</summary>
     Processing = 1,
 
-    /// <summary>Delivered to the outgoing system.</summary>
+    /// <summary>Delivered to the outgoing system; or, for a task that a brancher split, its branches stored as tasks of their own.</summary>
     Finished = 2,
 
     /// <summary>Delivery failed for good; <see cref="WebhookTask.LastError"/> says why.</summary>

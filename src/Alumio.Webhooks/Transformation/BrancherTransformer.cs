@@ -49,8 +49,8 @@ public sealed class BrancherTransformer : IEntityTransformer
         [.. _splitter.SplitMatches(entity).Select(match => match with { Node = match.Node!.DeepClone() })];
 
     /// <summary>
-    /// Outside a route, gives the branches as one JSON array; in a route the processor calls <see cref="Branch"/>
-    /// instead and handles each branch on its own.
+    /// Outside a route, gives the branches as one JSON array; in a route the processor does not call this, but ends the
+    /// task's run at the brancher and stores each branch as a task of its own.
     /// </summary>
     /// <param name="entity">The entity.</param>
     /// <param name="context">The task.</param>

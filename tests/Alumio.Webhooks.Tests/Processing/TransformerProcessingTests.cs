@@ -215,6 +215,23 @@ public class TransformerProcessingTests
     }
 
     [Test]
+    public async Task A_branch_whose_route_no_longer_has_its_brancher_fails_instead_of_starting_at_the_wrong_transformer()
+    {
+        var sink = new RecordingOutgoing();
+        await using var host = Host(sink, route => route.SetValue("a", "1").SetValue("b", "2"));
+        var now = host.Time.GetUtcNow();
+        var branch = new WebhookTask(Guid.CreateVersion7(now), "r", "hook", "r", "{}"u8.ToArray(), WebhookTaskStatus.New, 0, null, now, now) { ParentId = Guid.CreateVersion7(now), FirstTransformer = 1 };
+        await host.Store.AddAsync([branch], CancellationToken.None);
+
+        await host.Processor.ProcessAllDueAsync(CancellationToken.None);
+
+        var task = (await host.AllTasksAsync()).Single();
+        task.Status.Should().Be(WebhookTaskStatus.Failed);
+        task.LastError.Should().Be("Route 'r': the task is a branch that starts at transformer 1, after a brancher, but the route's transformers have changed and transformer 0 is no longer a brancher.");
+        sink.Sent.Should().BeEmpty();
+    }
+
+    [Test]
     public async Task A_capture_the_task_does_not_have_fails_it_naming_the_capture()
     {
         await using var host = Host(new RecordingOutgoing(), route => route.SetValue("at", "$2").Retry(3));

@@ -9,6 +9,28 @@ public class ValueTransformerTests
     private const string Shipment = """{"orderId":"7","trackingCode":"3SABC","carrier":"PostNL","weight":"2.5","lines":[{"sku":"A","qty":"2"},{"sku":"B","qty":"1"}]}""";
 
     [Test]
+    public async Task Captures_of_the_task_fill_dollar_numbers_and_a_double_dollar_is_a_plain_dollar()
+    {
+        var context = Entities.Context with { Task = Entities.Context.Task with { Captures = ["A1", "0"] } };
+        var setter = new ValueSetterTransformer("note", "order $1, line $2, costs $$5");
+        var merger = new MergerTransformer(new System.Text.Json.Nodes.JsonObject { ["order"] = "$1", ["price"] = "$$10" });
+
+        var set = await setter.TransformAsync(Entities.Parse("{}"), context, CancellationToken.None);
+        var merged = await merger.TransformAsync(Entities.Parse("{}"), context, CancellationToken.None);
+
+        set.Entity.ShouldBeJson("""{"note":"order A1, line 0, costs $5"}""");
+        merged.Entity.ShouldBeJson("""{"order":"A1","price":"$10"}""");
+    }
+
+    [Test]
+    public void A_dollar_zero_is_refused_when_the_template_is_compiled()
+    {
+        var create = () => new ValueSetterTransformer("note", "costs $0.99");
+
+        create.Should().Throw<FormatException>().WithMessage("The capture $0 at position 7 does not exist: captures are numbered from $1 (write $$ for a plain $).");
+    }
+
+    [Test]
     public async Task A_value_setter_sets_a_literal()
     {
         (await new ValueSetterTransformer("status", "shipped").RunAsync("""{"id":1}"""))

@@ -242,6 +242,11 @@ public abstract class TaskStoreContractTests
         (await Store.GetAttemptsAsync(task.Id, CancellationToken.None)).Should().BeEmpty();
         (await Store.GetAsync(fresh.Id, CancellationToken.None)).Should().BeNull();
         (await Store.GetAsync(other.Id, CancellationToken.None))!.RequestId.Should().Be("r0");
+
+        var twice = () => Store.BranchAsync(Done(leased, WebhookTaskStatus.Finished), Attempt(1, WebhookTaskStatus.Finished), [fresh, fresh], CancellationToken.None).AsTask();
+        await twice.Should().ThrowAsync<Exception>("two branches cannot share an id");
+        (await Store.GetAsync(task.Id, CancellationToken.None))!.Status.Should().Be(WebhookTaskStatus.Processing);
+        (await Store.GetAsync(fresh.Id, CancellationToken.None)).Should().BeNull();
     }
 
     [Test]
