@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Text.Json;
 using Alumio.Webhooks.Tasks;
 using Microsoft.Data.Sqlite;
 
@@ -34,22 +32,7 @@ internal static class SqliteValues
     public static object OrNull(string? value) => value is null ? DBNull.Value : value;
 
     /// <summary>A JSON array of strings, for <c>IN (SELECT value FROM json_each($list))</c>.</summary>
-    public static string ToJsonArray(IEnumerable<string> values)
-    {
-        var buffer = new ArrayBufferWriter<byte>(64);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var value in values)
-            {
-                writer.WriteStringValue(value);
-            }
-
-            writer.WriteEndArray();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string ToJsonArray(IEnumerable<string> values) => TaskCaptures.ToJsonArray(values);
 
     public static Guid ReadGuid(SqliteDataReader reader, int ordinal)
     {

@@ -430,7 +430,7 @@ internal sealed class JsonItemReader
             throw new WebhookParseException($"The body is not valid UTF-8 at line {line}, position {position}.", line, position);
         }
 
-        items.Add(new ParsedItem(item, _matched is null ? [] : _captures ??= Captures()));
+        items.Add(new ParsedItem(item, _matched is null ? [] : _captures ??= _pattern!.CapturesOf(_matched)));
         return true;
     }
 
@@ -444,20 +444,7 @@ internal sealed class JsonItemReader
         }
     }
 
-    private string[] Captures()
-    {
-        var captures = new string[_pattern!.CaptureCount];
-        var next = 0;
-        for (var depth = 0; depth < _matched!.Length; depth++)
-        {
-            if (_pattern.CapturesAt(depth))
-            {
-                captures[next++] = _matched[depth] ?? string.Empty;
-            }
-        }
 
-        return captures;
-    }
 
     private void Enter(JsonTokenType token, int pathLength, bool expand)
     {

@@ -203,7 +203,7 @@ public sealed class XmlParser : IStreamingParser
                     {
                         cancellationToken.ThrowIfCancellationRequested();
                         var path = parser._alwaysArray.Count > 0 ? string.Join('.', _path) : null;
-                        var captures = pattern.CaptureCount == 0 ? [] : Captures();
+                        var captures = pattern.CaptureCount == 0 ? [] : pattern.CapturesOf(_path);
                         emit(new ParsedItem(_writer.Write(reader, path, CheckDepth), captures));
                     }
 
@@ -217,22 +217,6 @@ public sealed class XmlParser : IStreamingParser
                     SkipSubtree(depth);
                 }
             }
-        }
-
-        /// <summary>The names of the elements on the path that the pattern's wildcard keys matched.</summary>
-        private string[] Captures()
-        {
-            var captures = new string[pattern.CaptureCount];
-            var next = 0;
-            for (var depth = 0; depth < _path.Count; depth++)
-            {
-                if (pattern.CapturesAt(depth))
-                {
-                    captures[next++] = _path[depth];
-                }
-            }
-
-            return captures;
         }
 
         /// <summary>Reads through the end tag of the element at <paramref name="depth"/> that the reader is on.</summary>

@@ -162,6 +162,24 @@ public sealed class ItemPattern
     /// <returns>Whether it has a wildcard.</returns>
     public bool CapturesAt(int segment) => _segments[segment].Kind != SegmentKind.Literal;
 
+    /// <summary>Picks the captures out of what each key of the pattern matched on a path: the values at keys with a wildcard, in order.</summary>
+    /// <param name="matched">What each key matched, by index of the key; at least <see cref="Length"/> long where keys capture.</param>
+    /// <returns>The captures, <see cref="CaptureCount"/> of them.</returns>
+    internal string[] CapturesOf(IReadOnlyList<string?> matched)
+    {
+        var captures = new string[CaptureCount];
+        var next = 0;
+        for (var segment = 0; segment < _segments.Length && next < captures.Length; segment++)
+        {
+            if (CapturesAt(segment))
+            {
+                captures[next++] = matched[segment] ?? string.Empty;
+            }
+        }
+
+        return captures;
+    }
+
     /// <inheritdoc />
     public override string ToString() => Text;
 

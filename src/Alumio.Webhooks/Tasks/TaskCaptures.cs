@@ -8,20 +8,18 @@ namespace Alumio.Webhooks.Tasks;
 internal static class TaskCaptures
 {
     /// <summary>The captures as a JSON array; <see langword="null"/> when there are none.</summary>
-    public static string? ToJson(IReadOnlyList<string> captures)
-    {
-        if (captures.Count == 0)
-        {
-            return null;
-        }
+    public static string? ToJson(IReadOnlyList<string> captures) => captures.Count == 0 ? null : ToJsonArray(captures);
 
-        var buffer = new ArrayBufferWriter<byte>(16 * captures.Count);
+    /// <summary>Strings as a JSON array.</summary>
+    public static string ToJsonArray(IEnumerable<string> values)
+    {
+        var buffer = new ArrayBufferWriter<byte>(64);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartArray();
-            foreach (var capture in captures)
+            foreach (var value in values)
             {
-                writer.WriteStringValue(capture);
+                writer.WriteStringValue(value);
             }
 
             writer.WriteEndArray();
