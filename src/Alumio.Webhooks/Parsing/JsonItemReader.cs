@@ -444,8 +444,6 @@ internal sealed class JsonItemReader
         }
     }
 
-
-
     private void Enter(JsonTokenType token, int pathLength, bool expand)
     {
         if (token is JsonTokenType.StartObject or JsonTokenType.StartArray)

@@ -85,10 +85,11 @@ public sealed class InMemoryTaskStore : ITaskStore
                 return ValueTask.FromResult(false);
             }
 
-            var ids = new HashSet<Guid>();
+            // Checked before anything changes, so a refused step leaves the store as it was; a completion has no branches.
+            var ids = branches.Count == 0 ? null : new HashSet<Guid>();
             foreach (var branch in branches)
             {
-                if (_tasks.ContainsKey(branch.Id) || !ids.Add(branch.Id))
+                if (_tasks.ContainsKey(branch.Id) || !ids!.Add(branch.Id))
                 {
                     throw new InvalidOperationException($"A task with id {branch.Id} is already stored.");
                 }
