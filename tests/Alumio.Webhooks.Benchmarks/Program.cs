@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 // `stream-xml` runs the 1 GiB incremental XML check; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "profile-xml")
 {
-    ProfileXml.Run();
+    ProfileXml.Run(args.Length > 1 ? args[1] : null);
     ProfileXml.Report();
     return 0;
 }

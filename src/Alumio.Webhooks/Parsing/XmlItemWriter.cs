@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Unicode;
 using System.Xml;
 
 namespace Alumio.Webhooks.Parsing;
@@ -8,33 +10,39 @@ namespace Alumio.Webhooks.Parsing;
 /// <summary>
 /// Turns the element an <see cref="XmlReader"/> is on into UTF-8 JSON by the <c>xml</c> parser's rules,
 /// without building a JSON tree: the element's nodes are recorded in reused flat arrays, then written
-/// once with <see cref="Utf8JsonWriter"/>. One instance serves one body, item after item.
+/// once, straight into a reused byte buffer. One instance serves one body, item after item.
 /// </summary>
+/// <remarks>
+/// The JSON is written by hand rather than with <see cref="Utf8JsonWriter"/> because this is the hot
+/// path of incremental XML: names are encoded once per body and kept with their quotes and colon,
+/// and a value is transcoded to UTF-8 in one step and escaped only when it holds a quote, a
+/// backslash or a control character. Anything else, non-ASCII text included, is valid JSON as it is.
+/// </remarks>
 internal sealed class XmlItemWriter
 {
     private const int ScanLimit = 16;
 
-    private readonly Func<XmlReader, string> _nameOf;
+    private readonly bool _localNames;
     private readonly HashSet<string> _alwaysArray;
-    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
-    private readonly Utf8JsonWriter _writer;
-    private readonly Dictionary<string, JsonEncodedText> _attributeNames = [];
-    private readonly Dictionary<string, JsonEncodedText> _elementNames = [];
-    private readonly Stack<int> _open = new();
+    private readonly Dictionary<string, byte[]> _attributeNames = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, byte[]> _elementNames = new(ReferenceEqualityComparer.Instance);
     private Node[] _nodes = new Node[64];
     private (string Name, string Value)[] _attributes = new (string, string)[64];
-    private char[] _chars = new char[4096];
-    private int _charCount;
+    private int[] _open = new int[16];
+    private byte[] _output = new byte[4096];
+    private int _length;
     private XmlNameTable? _xmlnsTable;
     private string? _xmlns;
     private int _nodeCount;
     private int _attributeCount;
 
-    public XmlItemWriter(Func<XmlReader, string> nameOf, HashSet<string> alwaysArray)
+    /// <summary>Initializes a new instance of the <see cref="XmlItemWriter"/> class.</summary>
+    /// <param name="localNames">Whether names lose their namespace prefix.</param>
+    /// <param name="alwaysArray">Element paths that are always arrays.</param>
+    public XmlItemWriter(bool localNames, HashSet<string> alwaysArray)
     {
-        _nameOf = nameOf;
+        _localNames = localNames;
         _alwaysArray = alwaysArray;
-        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { MaxDepth = 256, SkipValidation = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     /// <summary>Reads the element the reader is on, through its end tag, and returns its JSON value.</summary>
@@ -45,13 +53,13 @@ internal sealed class XmlItemWriter
     {
         _nodeCount = 0;
         _attributeCount = 0;
-        _charCount = 0;
-        _open.Clear();
         var top = Open(reader, -1, path);
         if (!reader.IsEmptyElement)
         {
-            _open.Push(top);
-            while (_open.Count > 0 && reader.Read())
+            var open = 0;
+            _open[open++] = top;
+            var paths = _alwaysArray.Count > 0;
+            while (open > 0 && reader.Read())
             {
                 switch (reader.NodeType)
                 {
@@ -61,82 +69,54 @@ internal sealed class XmlItemWriter
                             checkDepth(reader);
                         }
 
-                        var parent = _open.Peek();
-                        var child = Open(reader, parent, _alwaysArray.Count > 0 ? _nodes[parent].Path + "." + _nameOf(reader) : null);
+                        var parent = _open[open - 1];
+                        var child = Open(reader, parent, paths ? _nodes[parent].Path + "." + NameOf(reader) : null);
                         if (!reader.IsEmptyElement)
                         {
-                            _open.Push(child);
+                            if (open == _open.Length)
+                            {
+                                Array.Resize(ref _open, open * 2);
+                            }
+
+                            _open[open++] = child;
                         }
 
                         break;
                     case XmlNodeType.Text:
                     case XmlNodeType.CDATA:
                     case XmlNodeType.SignificantWhitespace:
-                        AppendText(reader, _open.Peek());
+                        ref var node = ref _nodes[_open[open - 1]];
+
+                        if (node.Text is null)
+                        {
+                            node.Text = reader.Value;
+                        }
+                        else
+                        {
+                            // Mixed content: the element's text goes on after a child's. It is rare, and joined
+                            // in a builder so that many pieces do not cost quadratic time.
+                            (node.Mixed ??= new StringBuilder(node.Text)).Append(reader.Value);
+                        }
+
                         break;
                     case XmlNodeType.EndElement:
-                        _open.Pop();
+                        open--;
                         break;
                 }
             }
 
-            if (_open.Count > 0)
+            if (open > 0)
             {
                 throw new WebhookParseException("The body is not valid XML: it ends before the document does.");
             }
         }
 
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
+        _length = 0;
         WriteValue(top);
-        _writer.Flush();
-        return _buffer.WrittenSpan.ToArray();
+        return _output.AsSpan(0, _length).ToArray();
     }
 
-    /// <summary>Reads a text node into the reused character arena, without a string per node.</summary>
-    private void AppendText(XmlReader reader, int index)
-    {
-        ref var node = ref _nodes[index];
-        if (node.Mixed is { } mixed)
-        {
-            mixed.Append(reader.Value);
-            return;
-        }
-
-        if (node.TextLength > 0 && node.TextStart + node.TextLength != _charCount)
-        {
-            // Mixed content: the element's text is interrupted by a child's. It goes on in a builder of
-            // its own, so the arena never holds it twice.
-            node.Mixed = new System.Text.StringBuilder().Append(_chars, node.TextStart, node.TextLength).Append(reader.Value);
-            return;
-        }
-
-        if (node.TextLength == 0)
-        {
-            node.TextStart = _charCount;
-        }
-
-        if (!reader.CanReadValueChunk)
-        {
-            var value = reader.Value;
-            EnsureChars(value.Length);
-            value.CopyTo(_chars.AsSpan(_charCount));
-            _charCount += value.Length;
-            node.TextLength += value.Length;
-            return;
-        }
-
-        // Straight into the arena, without a string per text node.
-        int read;
-        do
-        {
-            EnsureChars(256);
-            read = reader.ReadValueChunk(_chars, _charCount, _chars.Length - _charCount);
-            _charCount += read;
-            node.TextLength += read;
-        }
-        while (read > 0);
-    }
+    private string NameOf(XmlReader reader) => _localNames ? reader.LocalName : reader.Name;
 
     private bool IsNamespaceDeclaration(XmlReader reader)
     {
@@ -150,14 +130,6 @@ internal sealed class XmlItemWriter
         return ReferenceEquals(reader.Prefix, _xmlns) || ReferenceEquals(reader.LocalName, _xmlns) && reader.Prefix.Length == 0;
     }
 
-    private void EnsureChars(int more)
-    {
-        if (_charCount + more > _chars.Length)
-        {
-            Array.Resize(ref _chars, Math.Max(_chars.Length * 2, _charCount + more));
-        }
-    }
-
     private int Open(XmlReader reader, int parent, string? path)
     {
         if (_nodeCount == _nodes.Length)
@@ -167,50 +139,24 @@ internal sealed class XmlItemWriter
 
         var index = _nodeCount++;
         var firstAttribute = _attributeCount;
-        if (reader.HasAttributes && reader.MoveToFirstAttribute())
+        if (reader.HasAttributes)
         {
-            do
-            {
-                if (!IsNamespaceDeclaration(reader))
-                {
-                    if (_attributeCount == _attributes.Length)
-                    {
-                        Array.Resize(ref _attributes, _attributes.Length * 2);
-                    }
-
-                    // With prefixes stripped, p:id and q:id are both "id": the last one wins, as in WholeFile.
-                    var name = _nameOf(reader);
-                    var same = firstAttribute;
-                    while (same < _attributeCount && !ReferenceEquals(_attributes[same].Name, name))
-                    {
-                        same++;
-                    }
-
-                    if (same < _attributeCount)
-                    {
-                        _attributes[same].Value = reader.Value;
-                        continue;
-                    }
-
-                    _attributes[_attributeCount++] = (name, reader.Value);
-                }
-            }
-            while (reader.MoveToNextAttribute());
-
-            reader.MoveToElement();
+            ReadAttributes(reader, firstAttribute);
         }
 
-        _nodes[index] = new Node
-        {
-            Name = _nameOf(reader),
-            Path = path,
-            FirstAttribute = firstAttribute,
-            AttributeCount = _attributeCount - firstAttribute,
-            FirstChild = -1,
-            LastChild = -1,
-            Next = -1,
-            NextSame = -1,
-        };
+        ref var node = ref _nodes[index];
+        node.Name = NameOf(reader);
+        node.Path = path;
+        node.Text = null;
+        node.Mixed = null;
+        node.FirstAttribute = firstAttribute;
+        node.AttributeCount = _attributeCount - firstAttribute;
+        node.FirstChild = -1;
+        node.LastChild = -1;
+        node.Next = -1;
+        node.NextSame = -1;
+        node.ChildCount = 0;
+        node.Written = false;
 
         if (parent >= 0)
         {
@@ -231,43 +177,94 @@ internal sealed class XmlItemWriter
         return index;
     }
 
-    private void WriteValue(int index)
+    private void ReadAttributes(XmlReader reader, int firstAttribute)
     {
-        ref readonly var node = ref _nodes[index];
-        var text = node.Mixed is { } mixed ? mixed.ToString().AsSpan() : _chars.AsSpan(node.TextStart, node.TextLength);
-        if (node.AttributeCount == 0 && node.FirstChild < 0)
+        if (!reader.MoveToFirstAttribute())
         {
-            _writer.WriteStringValue(text);
             return;
         }
 
-        _writer.WriteStartObject();
-        for (var a = node.FirstAttribute; a < node.FirstAttribute + node.AttributeCount; a++)
+        do
         {
-            _writer.WriteString(AttributeName(_attributes[a].Name), _attributes[a].Value);
-        }
-
-        LinkSameNames(node.FirstChild, node.ChildCount);
-        for (var c = node.FirstChild; c >= 0; c = _nodes[c].Next)
-        {
-            if (_nodes[c].Written)
+            if (IsNamespaceDeclaration(reader))
             {
                 continue;
             }
 
-            var name = _nodes[c].Name;
-            _writer.WritePropertyName(ElementName(name));
-            if (_nodes[c].NextSame >= 0 || (_nodes[c].Path is { } path && _alwaysArray.Contains(path)))
+            if (_attributeCount == _attributes.Length)
+            {
+                Array.Resize(ref _attributes, _attributes.Length * 2);
+            }
+
+            // With prefixes stripped, p:id and q:id are both "id": the last one wins, as in WholeFile.
+            var name = NameOf(reader);
+            var same = firstAttribute;
+            while (same < _attributeCount && !ReferenceEquals(_attributes[same].Name, name))
+            {
+                same++;
+            }
+
+            if (same < _attributeCount)
+            {
+                _attributes[same].Value = reader.Value;
+                continue;
+            }
+
+            _attributes[_attributeCount++] = (name, reader.Value);
+        }
+        while (reader.MoveToNextAttribute());
+
+        reader.MoveToElement();
+    }
+
+    private void WriteValue(int index)
+    {
+        ref var node = ref _nodes[index];
+        var text = node.Mixed is { } mixed ? mixed.ToString() : node.Text;
+        if (node.AttributeCount == 0 && node.FirstChild < 0)
+        {
+            WriteString(text);
+            return;
+        }
+
+        WriteByte((byte)'{');
+        var first = true;
+        for (var a = node.FirstAttribute; a < node.FirstAttribute + node.AttributeCount; a++)
+        {
+            WriteName(AttributeName(_attributes[a].Name), ref first);
+            WriteString(_attributes[a].Value);
+        }
+
+        if (node.ChildCount > 1)
+        {
+            LinkSameNames(node.FirstChild, node.ChildCount);
+        }
+
+        for (var c = node.FirstChild; c >= 0; c = _nodes[c].Next)
+        {
+            ref var child = ref _nodes[c];
+            if (child.Written)
+            {
+                continue;
+            }
+
+            WriteName(ElementName(child.Name), ref first);
+            if (child.NextSame >= 0 || (child.Path is { } path && _alwaysArray.Contains(path)))
             {
                 // Repeated siblings are written together, at the first one's place, in document order.
-                _writer.WriteStartArray();
+                WriteByte((byte)'[');
                 for (var d = c; d >= 0; d = _nodes[d].NextSame)
                 {
+                    if (d != c)
+                    {
+                        WriteByte((byte)',');
+                    }
+
                     _nodes[d].Written = true;
                     WriteValue(d);
                 }
 
-                _writer.WriteEndArray();
+                WriteByte((byte)']');
             }
             else
             {
@@ -275,12 +272,13 @@ internal sealed class XmlItemWriter
             }
         }
 
-        if (text.Length > 0 && !text.IsWhiteSpace())
+        if (text is not null && !text.AsSpan().IsWhiteSpace())
         {
-            _writer.WriteString("#text"u8, text);
+            WriteName("\"#text\":"u8, ref first);
+            WriteString(text);
         }
 
-        _writer.WriteEndObject();
+        WriteByte((byte)'}');
     }
 
     /// <summary>Links each child to the next sibling of the same name, in linear time however many children there are.</summary>
@@ -290,9 +288,10 @@ internal sealed class XmlItemWriter
         {
             for (var c = firstChild; c >= 0; c = _nodes[c].Next)
             {
+                var name = _nodes[c].Name;
                 for (var d = _nodes[c].Next; d >= 0; d = _nodes[d].Next)
                 {
-                    if (ReferenceEquals(_nodes[d].Name, _nodes[c].Name))
+                    if (ReferenceEquals(_nodes[d].Name, name))
                     {
                         _nodes[c].NextSame = d;
                         break;
@@ -315,36 +314,155 @@ internal sealed class XmlItemWriter
         }
     }
 
-    private JsonEncodedText AttributeName(string name)
+    private byte[] AttributeName(string name)
     {
         if (!_attributeNames.TryGetValue(name, out var encoded))
         {
-            encoded = JsonEncodedText.Encode("@" + name);
+            encoded = EncodeName("@" + name);
             _attributeNames[name] = encoded;
         }
 
         return encoded;
     }
 
-    private JsonEncodedText ElementName(string name)
+    private byte[] ElementName(string name)
     {
         if (!_elementNames.TryGetValue(name, out var encoded))
         {
-            encoded = JsonEncodedText.Encode(name);
+            encoded = EncodeName(name);
             _elementNames[name] = encoded;
         }
 
         return encoded;
     }
 
+    /// <summary>A property name as JSON, with its quotes and colon.</summary>
+    private static byte[] EncodeName(string name)
+    {
+        var encoded = JsonEncodedText.Encode(name, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).EncodedUtf8Bytes;
+        var bytes = new byte[encoded.Length + 3];
+        bytes[0] = (byte)'"';
+        encoded.CopyTo(bytes.AsSpan(1));
+        bytes[^2] = (byte)'"';
+        bytes[^1] = (byte)':';
+        return bytes;
+    }
+
+    private void WriteName(ReadOnlySpan<byte> name, ref bool first)
+    {
+        Ensure(name.Length + 1);
+        if (!first)
+        {
+            _output[_length++] = (byte)',';
+        }
+
+        first = false;
+        name.CopyTo(_output.AsSpan(_length));
+        _length += name.Length;
+    }
+
+    private void WriteByte(byte value)
+    {
+        Ensure(1);
+        _output[_length++] = value;
+    }
+
+    /// <summary>Writes a JSON string: transcoded in one step, then escaped only where it must be.</summary>
+    private void WriteString(string? value)
+    {
+        var chars = value.AsSpan();
+
+        // At most three UTF-8 bytes per UTF-16 char, and the two quotes.
+        Ensure((chars.Length * 3) + 2);
+        _output[_length++] = (byte)'"';
+        Utf8.FromUtf16(chars, _output.AsSpan(_length), out _, out var written);
+        var escapeAt = _output.AsSpan(_length, written).IndexOfAny(MustEscape);
+        if (escapeAt < 0)
+        {
+            _length += written;
+        }
+        else
+        {
+            Escape(escapeAt, written);
+        }
+
+        _output[_length++] = (byte)'"';
+    }
+
+    /// <summary>Escapes the <paramref name="written"/> bytes at the end of the output, from the first one that needs it.</summary>
+    private void Escape(int from, int written)
+    {
+        // The plain bytes are kept; the rest moves to a rented buffer and comes back escaped (six bytes at most each).
+        var rest = written - from;
+        var copy = ArrayPool<byte>.Shared.Rent(rest);
+        try
+        {
+            _output.AsSpan(_length + from, rest).CopyTo(copy);
+            _length += from;
+            Ensure((rest * 6) + 1);
+            foreach (var b in copy.AsSpan(0, rest))
+            {
+                switch (b)
+                {
+                    case (byte)'"':
+                        _output[_length++] = (byte)'\\';
+                        _output[_length++] = (byte)'"';
+                        break;
+                    case (byte)'\\':
+                        _output[_length++] = (byte)'\\';
+                        _output[_length++] = (byte)'\\';
+                        break;
+                    case (byte)'\n':
+                        _output[_length++] = (byte)'\\';
+                        _output[_length++] = (byte)'n';
+                        break;
+                    case (byte)'\r':
+                        _output[_length++] = (byte)'\\';
+                        _output[_length++] = (byte)'r';
+                        break;
+                    case (byte)'\t':
+                        _output[_length++] = (byte)'\\';
+                        _output[_length++] = (byte)'t';
+                        break;
+                    case < 0x20:
+                        "\\u00"u8.CopyTo(_output.AsSpan(_length));
+                        _output[_length + 4] = HexDigits[b >> 4];
+                        _output[_length + 5] = HexDigits[b & 0xF];
+                        _length += 6;
+                        break;
+                    default:
+                        _output[_length++] = b;
+                        break;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
+
+    private void Ensure(int more)
+    {
+        if (_length + more > _output.Length)
+        {
+            Array.Resize(ref _output, Math.Max(_output.Length * 2, _length + more));
+        }
+    }
+
+    private static ReadOnlySpan<byte> HexDigits => "0123456789ABCDEF"u8;
+
+    /// <summary>The bytes a JSON string cannot hold as they are. UTF-8 bytes of non-ASCII characters are all 0x80 or above.</summary>
+    private static readonly SearchValues<byte> MustEscape = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
+
     /// <summary>One element of the item being read.</summary>
     private struct Node
     {
         public string Name;
         public string? Path;
-        public int TextStart;
-        public int TextLength;
-        public System.Text.StringBuilder? Mixed;
+        public string? Text;
+        public StringBuilder? Mixed;
         public int FirstAttribute;
         public int AttributeCount;
         public int FirstChild;

@@ -80,6 +80,9 @@ public sealed class XmlParser : IStreamingParser
     /// <summary>Gets the options.</summary>
     public XmlParserOptions Options { get; }
 
+    /// <summary>Gets the body size up to which an incremental read parses from memory rather than through a pipe (for measurements).</summary>
+    internal int PumpThreshold { get; init; } = SyncReadPump.DefaultThreshold;
+
     /// <summary>Gets how the body is read.</summary>
     public XmlReadMethod ReadMethod => Options.ReadMethod;
 
@@ -120,7 +123,8 @@ public sealed class XmlParser : IStreamingParser
                 new ItemWalker(this, reader, pattern).Run(emit, cancellationToken);
                 return true;
             }),
-            cancellationToken);
+            cancellationToken,
+            PumpThreshold);
     }
 
     private static T Guard<T>(Func<T> read)
@@ -148,7 +152,7 @@ public sealed class XmlParser : IStreamingParser
 
         // One mapping for both read methods: the root is written by the same writer as incremental items.
         var name = NameOf(reader);
-        var value = JsonNode.Parse(new XmlItemWriter(NameOf, _alwaysArray).Write(reader, name, CheckDepth), documentOptions: JsonEntity.DocumentOptions)!;
+        var value = JsonNode.Parse(new XmlItemWriter(_stripPrefixes, _alwaysArray).Write(reader, name, CheckDepth), documentOptions: JsonEntity.DocumentOptions)!;
         cancellationToken.ThrowIfCancellationRequested();
 
         // The rest must be well-formed too: a second root or a stray tag is an error, not ignored.
@@ -174,7 +178,7 @@ public sealed class XmlParser : IStreamingParser
     private sealed class ItemWalker(XmlParser parser, XmlReader reader, ItemPattern pattern)
     {
         private readonly List<string> _path = [];
-        private readonly XmlItemWriter _writer = new(parser.NameOf, parser._alwaysArray);
+        private readonly XmlItemWriter _writer = new(parser._stripPrefixes, parser._alwaysArray);
 
         public void Run(Action<ParsedItem> emit, CancellationToken cancellationToken)
         {

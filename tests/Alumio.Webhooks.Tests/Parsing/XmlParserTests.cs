@@ -187,3 +187,54 @@ public class XmlStrippedNamespaceTests
         items.Should().Equal("""{"@id":"2","line":""}""");
     }
 }
+
+public class XmlItemTextTests
+{
+    private static async Task<List<string>> ItemsAsync(string xml, string pattern)
+    {
+        var items = new List<string>();
+        await foreach (var item in new XmlParser(XmlReadMethod.Incremental).ReadItemsAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(xml)), null, Alumio.Webhooks.Splitting.ItemPattern.Parse(pattern), CancellationToken.None))
+        {
+            items.Add(System.Text.Encoding.UTF8.GetString(item.Utf8.Span));
+        }
+
+        return items;
+    }
+
+    [Test]
+    public async Task Quotes_backslashes_control_characters_and_non_ascii_text_survive_as_json_strings()
+    {
+        const string xml = "<r><i note=\"say &quot;hi&quot; \\ there\">line 1&#10;line 2&#13;&#9;end \\ \"q\" caf\u00e9 \ud83d\ude00 &lt;&amp;&gt;</i></r>";
+
+        var items = await ItemsAsync(xml, "r.i");
+        var whole = await new XmlParser().ParseSingleAsync(xml);
+
+        items.Should().ContainSingle();
+        var item = System.Text.Json.Nodes.JsonNode.Parse(items[0])!;
+        item["@note"]!.GetValue<string>().Should().Be("say \"hi\" \\ there");
+        item["#text"]!.GetValue<string>().Should().Be("line 1\nline 2\r\tend \\ \"q\" caf\u00e9 \ud83d\ude00 <&>");
+        System.Text.Json.Nodes.JsonNode.DeepEquals(item, System.Text.Json.Nodes.JsonNode.Parse(whole)!["r"]!["i"]).Should().BeTrue();
+    }
+
+    [Test]
+    public async Task Text_broken_up_by_many_children_is_joined_in_order()
+    {
+        var xml = "<r><i>" + string.Concat(Enumerable.Range(0, 1000).Select(n => $"{n % 10}<b/>")) + "end</i></r>";
+
+        var items = await ItemsAsync(xml, "r.i");
+
+        var item = System.Text.Json.Nodes.JsonNode.Parse(items.Single())!;
+        item["#text"]!.GetValue<string>().Should().Be(string.Concat(Enumerable.Range(0, 1000).Select(n => (n % 10).ToString(System.Globalization.CultureInfo.InvariantCulture))) + "end");
+        item["b"]!.AsArray().Should().HaveCount(1000);
+    }
+
+    [Test]
+    public async Task Names_that_need_escaping_are_escaped_once_and_reused()
+    {
+        var items = await ItemsAsync("<r><i a\u00e9=\"1\"><n\u00e9>x</n\u00e9></i><i a\u00e9=\"2\"><n\u00e9>y</n\u00e9></i></r>", "r.i");
+
+        items.Select(i => System.Text.Json.Nodes.JsonNode.Parse(i)!.ToJsonString()).Should().Equal(
+            System.Text.Json.Nodes.JsonNode.Parse("{\"@a\u00e9\":\"1\",\"n\u00e9\":\"x\"}")!.ToJsonString(),
+            System.Text.Json.Nodes.JsonNode.Parse("{\"@a\u00e9\":\"2\",\"n\u00e9\":\"y\"}")!.ToJsonString());
+    }
+}
