@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -9,14 +8,22 @@ namespace Alumio.Webhooks.Parsing;
 
 /// <summary>
 /// Turns the element an <see cref="XmlReader"/> is on into UTF-8 JSON by the <c>xml</c> parser's rules,
-/// without building a JSON tree: the element's nodes are recorded in reused flat arrays, then written
-/// once, straight into a reused byte buffer. One instance serves one body, item after item.
+/// writing as it reads, straight into one reused byte buffer. One instance serves one body, item after item.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Two rules need to know what comes later, and both are settled without a tree. An element's text is
+/// written where its value goes, as a plain string; when a child element turns up after all, the text
+/// moves aside and comes back as <c>#text</c> at the end of the object. Children are written as they
+/// come, each one's place remembered; only when a name repeats (or a path must always be an array) are
+/// the object's children rewritten once, grouped into arrays at the first one's place.
+/// </para>
+/// <para>
 /// The JSON is written by hand rather than with <see cref="Utf8JsonWriter"/> because this is the hot
-/// path of incremental XML: names are encoded once per body and kept with their quotes and colon,
-/// and a value is transcoded to UTF-8 in one step and escaped only when it holds a quote, a
-/// backslash or a control character. Anything else, non-ASCII text included, is valid JSON as it is.
+/// path of incremental XML: names are encoded once per body and kept with their quotes and colon, and
+/// a value is transcoded to UTF-8 in one step and escaped only when it holds a quote, a backslash or a
+/// control character. Anything else, non-ASCII text included, is valid JSON as it is.
+/// </para>
 /// </remarks>
 internal sealed class XmlItemWriter
 {
@@ -24,17 +31,19 @@ internal sealed class XmlItemWriter
 
     private readonly bool _localNames;
     private readonly HashSet<string> _alwaysArray;
+    private readonly Dictionary<string, int> _elementIds = new(ReferenceEqualityComparer.Instance);
+    private readonly List<byte[]> _elementNames = [];
     private readonly Dictionary<string, byte[]> _attributeNames = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<string, byte[]> _elementNames = new(ReferenceEqualityComparer.Instance);
-    private Node[] _nodes = new Node[64];
-    private (string Name, string Value)[] _attributes = new (string, string)[64];
-    private int[] _open = new int[16];
+    private Level[] _levels = new Level[16];
+    private Member[] _members = new Member[64];
+    private (string Name, string Value)[] _attributes = new (string, string)[8];
     private byte[] _output = new byte[4096];
+    private byte[] _aside = new byte[256];
+    private int _memberCount;
     private int _length;
+    private int _asideLength;
     private XmlNameTable? _xmlnsTable;
     private string? _xmlns;
-    private int _nodeCount;
-    private int _attributeCount;
 
     /// <summary>Initializes a new instance of the <see cref="XmlItemWriter"/> class.</summary>
     /// <param name="localNames">Whether names lose their namespace prefix.</param>
@@ -51,14 +60,18 @@ internal sealed class XmlItemWriter
     /// <param name="checkDepth">Refuses too deep nesting.</param>
     public byte[] Write(XmlReader reader, string? path, Action<XmlReader> checkDepth)
     {
-        _nodeCount = 0;
-        _attributeCount = 0;
-        var top = Open(reader, -1, path);
-        if (!reader.IsEmptyElement)
+        _length = 0;
+        _asideLength = 0;
+        _memberCount = 0;
+        Start(0, -1, reader, path);
+        if (reader.IsEmptyElement)
         {
-            var open = 0;
-            _open[open++] = top;
+            End(0);
+        }
+        else
+        {
             var paths = _alwaysArray.Count > 0;
+            var open = 1;
             while (open > 0 && reader.Read())
             {
                 switch (reader.NodeType)
@@ -69,38 +82,27 @@ internal sealed class XmlItemWriter
                             checkDepth(reader);
                         }
 
-                        var parent = _open[open - 1];
-                        var child = Open(reader, parent, paths ? _nodes[parent].Path + "." + NameOf(reader) : null);
-                        if (!reader.IsEmptyElement)
+                        var name = NameOf(reader);
+                        var childPath = paths ? _levels[open - 1].Path + "." + name : null;
+                        var member = AddMember(open - 1, ElementId(name), childPath is not null && _alwaysArray.Contains(childPath));
+                        Start(open, member, reader, childPath);
+                        if (reader.IsEmptyElement)
                         {
-                            if (open == _open.Length)
-                            {
-                                Array.Resize(ref _open, open * 2);
-                            }
-
-                            _open[open++] = child;
+                            End(open);
+                        }
+                        else
+                        {
+                            open++;
                         }
 
                         break;
                     case XmlNodeType.Text:
                     case XmlNodeType.CDATA:
                     case XmlNodeType.SignificantWhitespace:
-                        ref var node = ref _nodes[_open[open - 1]];
-
-                        if (node.Text is null)
-                        {
-                            node.Text = reader.Value;
-                        }
-                        else
-                        {
-                            // Mixed content: the element's text goes on after a child's. It is rare, and joined
-                            // in a builder so that many pieces do not cost quadratic time.
-                            (node.Mixed ??= new StringBuilder(node.Text)).Append(reader.Value);
-                        }
-
+                        AddText(open - 1, reader.Value);
                         break;
                     case XmlNodeType.EndElement:
-                        open--;
+                        End(--open);
                         break;
                 }
             }
@@ -111,12 +113,308 @@ internal sealed class XmlItemWriter
             }
         }
 
-        _length = 0;
-        WriteValue(top);
         return _output.AsSpan(0, _length).ToArray();
     }
 
     private string NameOf(XmlReader reader) => _localNames ? reader.LocalName : reader.Name;
+
+    /// <summary>Begins the element at <paramref name="depth"/> (relative to the item): its state, and its attributes if it has any.</summary>
+    private void Start(int depth, int member, XmlReader reader, string? path)
+    {
+        if (depth == _levels.Length)
+        {
+            Array.Resize(ref _levels, depth * 2);
+        }
+
+        ref var level = ref _levels[depth];
+        level.Path = path;
+        level.Member = member;
+        level.FirstMember = _memberCount;
+        level.IsObject = false;
+        level.HasMembers = false;
+        level.HasAttributes = false;
+        level.Regroup = false;
+        level.InlineText = -1;
+        level.AsideStart = -1;
+        level.TextIsWhite = true;
+        if (reader.HasAttributes)
+        {
+            WriteAttributes(ref level, reader);
+        }
+    }
+
+    private void WriteAttributes(ref Level level, XmlReader reader)
+    {
+        if (!reader.MoveToFirstAttribute())
+        {
+            return;
+        }
+
+        var count = 0;
+        do
+        {
+            if (IsNamespaceDeclaration(reader))
+            {
+                continue;
+            }
+
+            // With prefixes stripped, p:id and q:id are both "id": the last one wins, as in WholeFile. With
+            // prefixes kept, the reader has already refused a repeated name.
+            var name = NameOf(reader);
+            var same = 0;
+            while (_localNames && same < count && !ReferenceEquals(_attributes[same].Name, name))
+            {
+                same++;
+            }
+
+            if (_localNames && same < count)
+            {
+                _attributes[same].Value = reader.Value;
+                continue;
+            }
+
+            if (count == _attributes.Length)
+            {
+                Array.Resize(ref _attributes, count * 2);
+            }
+
+            _attributes[count++] = (name, reader.Value);
+        }
+        while (reader.MoveToNextAttribute());
+
+        reader.MoveToElement();
+        if (count == 0)
+        {
+            return;
+        }
+
+        WriteByte((byte)'{');
+        level.IsObject = true;
+        level.HasAttributes = true;
+        level.HasMembers = true;
+        for (var a = 0; a < count; a++)
+        {
+            if (a > 0)
+            {
+                WriteByte((byte)',');
+            }
+
+            WriteRaw(AttributeName(_attributes[a].Name));
+            WriteString(_attributes[a].Value);
+            _attributes[a] = default;
+        }
+    }
+
+    /// <summary>Begins a child of the element at <paramref name="depth"/>, which from here on is an object, and returns its member index.</summary>
+    private int AddMember(int depth, int nameId, bool alwaysArray)
+    {
+        ref var level = ref _levels[depth];
+        if (!level.IsObject)
+        {
+            if (level.InlineText >= 0)
+            {
+                // The text written as the element's value moves aside (without its quotes) for #text.
+                var text = _output.AsSpan(level.InlineText + 1, _length - level.InlineText - 2);
+                level.AsideStart = _asideLength;
+                EnsureAside(text.Length);
+                text.CopyTo(_aside.AsSpan(_asideLength));
+                _asideLength += text.Length;
+                _length = level.InlineText;
+                level.InlineText = -1;
+            }
+
+            WriteByte((byte)'{');
+            level.IsObject = true;
+        }
+
+        if (_memberCount == _members.Length)
+        {
+            Array.Resize(ref _members, _memberCount * 2);
+        }
+
+        var index = _memberCount++;
+        ref var member = ref _members[index];
+        member.NameId = nameId;
+        member.PrefixStart = _length;
+        member.AlwaysArray = alwaysArray;
+        member.NextSame = -1;
+        member.Written = false;
+        level.Regroup |= alwaysArray;
+        if (level.HasMembers)
+        {
+            WriteByte((byte)',');
+        }
+
+        level.HasMembers = true;
+        WriteRaw(_elementNames[nameId]);
+        member.ValueStart = _length;
+        return index;
+    }
+
+    private void AddText(int depth, string value)
+    {
+        ref var level = ref _levels[depth];
+        level.TextIsWhite = level.TextIsWhite && value.AsSpan().IsWhiteSpace();
+        if (level.IsObject)
+        {
+            // Text beside attributes or children waits aside for #text; pieces of mixed content join up there.
+            if (level.AsideStart < 0)
+            {
+                level.AsideStart = _asideLength;
+            }
+
+            WriteEscaped(ref _aside, ref _asideLength, value);
+            return;
+        }
+
+        if (level.InlineText < 0)
+        {
+            level.InlineText = _length;
+            WriteString(value);
+            return;
+        }
+
+        // A second piece (text after CDATA, say) goes inside the same quotes.
+        _length--;
+        WriteEscaped(ref _output, ref _length, value);
+        WriteByte((byte)'"');
+    }
+
+    private void End(int depth)
+    {
+        ref var level = ref _levels[depth];
+        if (level.IsObject)
+        {
+            var children = _memberCount - level.FirstMember;
+            if (children > 1)
+            {
+                level.Regroup |= LinkSameNames(level.FirstMember, _memberCount);
+            }
+
+            if (level.Regroup)
+            {
+                Regroup(level.FirstMember, level.HasAttributes);
+            }
+
+            if (level.AsideStart >= 0)
+            {
+                if (!level.TextIsWhite)
+                {
+                    WriteRaw(level.HasMembers ? ",\"#text\":\""u8 : "\"#text\":\""u8);
+                    WriteRaw(_aside.AsSpan(level.AsideStart, _asideLength - level.AsideStart));
+                    WriteByte((byte)'"');
+                }
+
+                _asideLength = level.AsideStart;
+            }
+
+            WriteByte((byte)'}');
+        }
+        else if (level.InlineText < 0)
+        {
+            WriteRaw("\"\""u8);
+        }
+
+        _memberCount = level.FirstMember;
+        if (level.Member >= 0)
+        {
+            _members[level.Member].ValueEnd = _length;
+        }
+    }
+
+    /// <summary>Links each child to the next sibling of the same name, in linear time however many there are; true when a name repeats.</summary>
+    private bool LinkSameNames(int first, int end)
+    {
+        var repeats = false;
+        if (end - first <= ScanLimit)
+        {
+            for (var c = first; c < end; c++)
+            {
+                var nameId = _members[c].NameId;
+                for (var d = c + 1; d < end; d++)
+                {
+                    if (_members[d].NameId == nameId)
+                    {
+                        _members[c].NextSame = d;
+                        repeats = true;
+                        break;
+                    }
+                }
+            }
+
+            return repeats;
+        }
+
+        var last = new Dictionary<int, int>();
+        for (var c = first; c < end; c++)
+        {
+            if (last.TryGetValue(_members[c].NameId, out var previous))
+            {
+                _members[previous].NextSame = c;
+                repeats = true;
+            }
+
+            last[_members[c].NameId] = c;
+        }
+
+        return repeats;
+    }
+
+    /// <summary>
+    /// Rewrites the children of the object being ended, repeated names (and always-array paths) as arrays at
+    /// the first one's place, in document order. Each child's value is already written; only bytes move.
+    /// </summary>
+    private void Regroup(int first, bool hasAttributes)
+    {
+        var regionStart = _members[first].PrefixStart;
+        var regionLength = _length - regionStart;
+        var copy = ArrayPool<byte>.Shared.Rent(regionLength);
+        try
+        {
+            _output.AsSpan(regionStart, regionLength).CopyTo(copy);
+            _length = regionStart;
+            var comma = hasAttributes;
+            for (var c = first; c < _memberCount; c++)
+            {
+                ref var member = ref _members[c];
+                if (member.Written)
+                {
+                    continue;
+                }
+
+                if (comma)
+                {
+                    WriteByte((byte)',');
+                }
+
+                comma = true;
+                WriteRaw(_elementNames[member.NameId]);
+                if (member.NextSame < 0 && !member.AlwaysArray)
+                {
+                    WriteRaw(copy.AsSpan(member.ValueStart - regionStart, member.ValueEnd - member.ValueStart));
+                    continue;
+                }
+
+                WriteByte((byte)'[');
+                for (var d = c; d >= 0; d = _members[d].NextSame)
+                {
+                    if (d != c)
+                    {
+                        WriteByte((byte)',');
+                    }
+
+                    _members[d].Written = true;
+                    WriteRaw(copy.AsSpan(_members[d].ValueStart - regionStart, _members[d].ValueEnd - _members[d].ValueStart));
+                }
+
+                WriteByte((byte)']');
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(copy);
+        }
+    }
 
     private bool IsNamespaceDeclaration(XmlReader reader)
     {
@@ -130,188 +428,16 @@ internal sealed class XmlItemWriter
         return ReferenceEquals(reader.Prefix, _xmlns) || ReferenceEquals(reader.LocalName, _xmlns) && reader.Prefix.Length == 0;
     }
 
-    private int Open(XmlReader reader, int parent, string? path)
+    private int ElementId(string name)
     {
-        if (_nodeCount == _nodes.Length)
+        if (!_elementIds.TryGetValue(name, out var id))
         {
-            Array.Resize(ref _nodes, _nodes.Length * 2);
+            id = _elementNames.Count;
+            _elementNames.Add(EncodeName(name));
+            _elementIds[name] = id;
         }
 
-        var index = _nodeCount++;
-        var firstAttribute = _attributeCount;
-        if (reader.HasAttributes)
-        {
-            ReadAttributes(reader, firstAttribute);
-        }
-
-        ref var node = ref _nodes[index];
-        node.Name = NameOf(reader);
-        node.Path = path;
-        node.Text = null;
-        node.Mixed = null;
-        node.FirstAttribute = firstAttribute;
-        node.AttributeCount = _attributeCount - firstAttribute;
-        node.FirstChild = -1;
-        node.LastChild = -1;
-        node.Next = -1;
-        node.NextSame = -1;
-        node.ChildCount = 0;
-        node.Written = false;
-
-        if (parent >= 0)
-        {
-            ref var p = ref _nodes[parent];
-            if (p.LastChild < 0)
-            {
-                p.FirstChild = index;
-            }
-            else
-            {
-                _nodes[p.LastChild].Next = index;
-            }
-
-            p.LastChild = index;
-            p.ChildCount++;
-        }
-
-        return index;
-    }
-
-    private void ReadAttributes(XmlReader reader, int firstAttribute)
-    {
-        if (!reader.MoveToFirstAttribute())
-        {
-            return;
-        }
-
-        do
-        {
-            if (IsNamespaceDeclaration(reader))
-            {
-                continue;
-            }
-
-            if (_attributeCount == _attributes.Length)
-            {
-                Array.Resize(ref _attributes, _attributes.Length * 2);
-            }
-
-            // With prefixes stripped, p:id and q:id are both "id": the last one wins, as in WholeFile.
-            var name = NameOf(reader);
-            var same = firstAttribute;
-            while (same < _attributeCount && !ReferenceEquals(_attributes[same].Name, name))
-            {
-                same++;
-            }
-
-            if (same < _attributeCount)
-            {
-                _attributes[same].Value = reader.Value;
-                continue;
-            }
-
-            _attributes[_attributeCount++] = (name, reader.Value);
-        }
-        while (reader.MoveToNextAttribute());
-
-        reader.MoveToElement();
-    }
-
-    private void WriteValue(int index)
-    {
-        ref var node = ref _nodes[index];
-        var text = node.Mixed is { } mixed ? mixed.ToString() : node.Text;
-        if (node.AttributeCount == 0 && node.FirstChild < 0)
-        {
-            WriteString(text);
-            return;
-        }
-
-        WriteByte((byte)'{');
-        var first = true;
-        for (var a = node.FirstAttribute; a < node.FirstAttribute + node.AttributeCount; a++)
-        {
-            WriteName(AttributeName(_attributes[a].Name), ref first);
-            WriteString(_attributes[a].Value);
-        }
-
-        if (node.ChildCount > 1)
-        {
-            LinkSameNames(node.FirstChild, node.ChildCount);
-        }
-
-        for (var c = node.FirstChild; c >= 0; c = _nodes[c].Next)
-        {
-            ref var child = ref _nodes[c];
-            if (child.Written)
-            {
-                continue;
-            }
-
-            WriteName(ElementName(child.Name), ref first);
-            if (child.NextSame >= 0 || (child.Path is { } path && _alwaysArray.Contains(path)))
-            {
-                // Repeated siblings are written together, at the first one's place, in document order.
-                WriteByte((byte)'[');
-                for (var d = c; d >= 0; d = _nodes[d].NextSame)
-                {
-                    if (d != c)
-                    {
-                        WriteByte((byte)',');
-                    }
-
-                    _nodes[d].Written = true;
-                    WriteValue(d);
-                }
-
-                WriteByte((byte)']');
-            }
-            else
-            {
-                WriteValue(c);
-            }
-        }
-
-        if (text is not null && !text.AsSpan().IsWhiteSpace())
-        {
-            WriteName("\"#text\":"u8, ref first);
-            WriteString(text);
-        }
-
-        WriteByte((byte)'}');
-    }
-
-    /// <summary>Links each child to the next sibling of the same name, in linear time however many children there are.</summary>
-    private void LinkSameNames(int firstChild, int childCount)
-    {
-        if (childCount <= ScanLimit)
-        {
-            for (var c = firstChild; c >= 0; c = _nodes[c].Next)
-            {
-                var name = _nodes[c].Name;
-                for (var d = _nodes[c].Next; d >= 0; d = _nodes[d].Next)
-                {
-                    if (ReferenceEquals(_nodes[d].Name, name))
-                    {
-                        _nodes[c].NextSame = d;
-                        break;
-                    }
-                }
-            }
-
-            return;
-        }
-
-        var last = new Dictionary<string, int>(ReferenceEqualityComparer.Instance);
-        for (var c = firstChild; c >= 0; c = _nodes[c].Next)
-        {
-            if (last.TryGetValue(_nodes[c].Name, out var previous))
-            {
-                _nodes[previous].NextSame = c;
-            }
-
-            last[_nodes[c].Name] = c;
-        }
+        return id;
     }
 
     private byte[] AttributeName(string name)
@@ -320,17 +446,6 @@ internal sealed class XmlItemWriter
         {
             encoded = EncodeName("@" + name);
             _attributeNames[name] = encoded;
-        }
-
-        return encoded;
-    }
-
-    private byte[] ElementName(string name)
-    {
-        if (!_elementNames.TryGetValue(name, out var encoded))
-        {
-            encoded = EncodeName(name);
-            _elementNames[name] = encoded;
         }
 
         return encoded;
@@ -348,17 +463,11 @@ internal sealed class XmlItemWriter
         return bytes;
     }
 
-    private void WriteName(ReadOnlySpan<byte> name, ref bool first)
+    private void WriteRaw(ReadOnlySpan<byte> bytes)
     {
-        Ensure(name.Length + 1);
-        if (!first)
-        {
-            _output[_length++] = (byte)',';
-        }
-
-        first = false;
-        name.CopyTo(_output.AsSpan(_length));
-        _length += name.Length;
+        Ensure(bytes.Length);
+        bytes.CopyTo(_output.AsSpan(_length));
+        _length += bytes.Length;
     }
 
     private void WriteByte(byte value)
@@ -367,72 +476,63 @@ internal sealed class XmlItemWriter
         _output[_length++] = value;
     }
 
-    /// <summary>Writes a JSON string: transcoded in one step, then escaped only where it must be.</summary>
-    private void WriteString(string? value)
+    private void WriteString(string value)
     {
-        var chars = value.AsSpan();
-
-        // At most three UTF-8 bytes per UTF-16 char, and the two quotes.
-        Ensure((chars.Length * 3) + 2);
-        _output[_length++] = (byte)'"';
-        Utf8.FromUtf16(chars, _output.AsSpan(_length), out _, out var written);
-        var escapeAt = _output.AsSpan(_length, written).IndexOfAny(MustEscape);
-        if (escapeAt < 0)
-        {
-            _length += written;
-        }
-        else
-        {
-            Escape(escapeAt, written);
-        }
-
-        _output[_length++] = (byte)'"';
+        WriteByte((byte)'"');
+        WriteEscaped(ref _output, ref _length, value);
+        WriteByte((byte)'"');
     }
 
-    /// <summary>Escapes the <paramref name="written"/> bytes at the end of the output, from the first one that needs it.</summary>
-    private void Escape(int from, int written)
+    /// <summary>Appends a string's JSON content: transcoded in one step, then escaped only where it must be.</summary>
+    private static void WriteEscaped(ref byte[] buffer, ref int length, string value)
     {
-        // The plain bytes are kept; the rest moves to a rented buffer and comes back escaped (six bytes at most each).
-        var rest = written - from;
+        // At most three UTF-8 bytes per UTF-16 char.
+        Ensure(ref buffer, length, value.Length * 3);
+        Utf8.FromUtf16(value, buffer.AsSpan(length), out _, out var written);
+        var escapeAt = buffer.AsSpan(length, written).IndexOfAny(MustEscape);
+        if (escapeAt < 0)
+        {
+            length += written;
+            return;
+        }
+
+        // The plain bytes stay; the rest moves to a rented buffer and comes back escaped (six bytes at most each).
+        var rest = written - escapeAt;
         var copy = ArrayPool<byte>.Shared.Rent(rest);
         try
         {
-            _output.AsSpan(_length + from, rest).CopyTo(copy);
-            _length += from;
-            Ensure((rest * 6) + 1);
+            buffer.AsSpan(length + escapeAt, rest).CopyTo(copy);
+            length += escapeAt;
+            Ensure(ref buffer, length, rest * 6);
+            var output = buffer.AsSpan();
             foreach (var b in copy.AsSpan(0, rest))
             {
-                switch (b)
+                var escape = b switch
                 {
-                    case (byte)'"':
-                        _output[_length++] = (byte)'\\';
-                        _output[_length++] = (byte)'"';
-                        break;
-                    case (byte)'\\':
-                        _output[_length++] = (byte)'\\';
-                        _output[_length++] = (byte)'\\';
-                        break;
-                    case (byte)'\n':
-                        _output[_length++] = (byte)'\\';
-                        _output[_length++] = (byte)'n';
-                        break;
-                    case (byte)'\r':
-                        _output[_length++] = (byte)'\\';
-                        _output[_length++] = (byte)'r';
-                        break;
-                    case (byte)'\t':
-                        _output[_length++] = (byte)'\\';
-                        _output[_length++] = (byte)'t';
-                        break;
-                    case < 0x20:
-                        "\\u00"u8.CopyTo(_output.AsSpan(_length));
-                        _output[_length + 4] = HexDigits[b >> 4];
-                        _output[_length + 5] = HexDigits[b & 0xF];
-                        _length += 6;
-                        break;
-                    default:
-                        _output[_length++] = b;
-                        break;
+                    (byte)'"' => (byte)'"',
+                    (byte)'\\' => (byte)'\\',
+                    (byte)'\n' => (byte)'n',
+                    (byte)'\r' => (byte)'r',
+                    (byte)'\t' => (byte)'t',
+                    < 0x20 => (byte)'u',
+                    _ => (byte)0,
+                };
+
+                if (escape == 0)
+                {
+                    output[length++] = b;
+                }
+                else if (escape != (byte)'u')
+                {
+                    output[length++] = (byte)'\\';
+                    output[length++] = escape;
+                }
+                else
+                {
+                    "\\u00"u8.CopyTo(output[length..]);
+                    output[length + 4] = HexDigits[b >> 4];
+                    output[length + 5] = HexDigits[b & 0xF];
+                    length += 6;
                 }
             }
         }
@@ -442,11 +542,15 @@ internal sealed class XmlItemWriter
         }
     }
 
-    private void Ensure(int more)
+    private void Ensure(int more) => Ensure(ref _output, _length, more);
+
+    private void EnsureAside(int more) => Ensure(ref _aside, _asideLength, more);
+
+    private static void Ensure(ref byte[] buffer, int length, int more)
     {
-        if (_length + more > _output.Length)
+        if (length + more > buffer.Length)
         {
-            Array.Resize(ref _output, Math.Max(_output.Length * 2, _length + more));
+            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + more));
         }
     }
 
@@ -456,20 +560,30 @@ internal sealed class XmlItemWriter
     private static readonly SearchValues<byte> MustEscape = SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
 
-    /// <summary>One element of the item being read.</summary>
-    private struct Node
+    /// <summary>An element being read: where its value stands in the output and what is known of it so far.</summary>
+    private struct Level
     {
-        public string Name;
         public string? Path;
-        public string? Text;
-        public StringBuilder? Mixed;
-        public int FirstAttribute;
-        public int AttributeCount;
-        public int FirstChild;
-        public int LastChild;
-        public int Next;
+        public int Member;
+        public int FirstMember;
+        public int InlineText;
+        public int AsideStart;
+        public bool IsObject;
+        public bool HasMembers;
+        public bool HasAttributes;
+        public bool Regroup;
+        public bool TextIsWhite;
+    }
+
+    /// <summary>A child element already written into its parent object.</summary>
+    private struct Member
+    {
+        public int NameId;
+        public int PrefixStart;
+        public int ValueStart;
+        public int ValueEnd;
         public int NextSame;
-        public int ChildCount;
+        public bool AlwaysArray;
         public bool Written;
     }
 }

@@ -238,3 +238,113 @@ public class XmlItemTextTests
             System.Text.Json.Nodes.JsonNode.Parse("{\"@a\u00e9\":\"2\",\"n\u00e9\":\"y\"}")!.ToJsonString());
     }
 }
+
+/// <summary>
+/// Random documents against a plain reference mapping built on <see cref="System.Xml.Linq.XDocument"/>: the
+/// streaming writer must agree with it on every shape (repeated and interleaved siblings, attributes, text
+/// beside children, CDATA, characters that need escaping, always-array paths), in both read methods.
+/// </summary>
+public class XmlMappingPropertyTests
+{
+    private static readonly string[] Names = ["a", "b", "c", "d\u00e9"];
+    private static readonly string[] AttributeValues = ["1", "x y", "q&quot;uote", "back\\slash", "tab&#9;nl&#10;", "&amp;&lt;", "\u00e9\ud83d\ude00"];
+    private static readonly string[] Texts = ["1", "x y", " pad ", "q\"uote", "back\\slash", "tab&#9;nl&#10;", "&amp;&lt;", "\u00e9\ud83d\ude00", "<![CDATA[c<d>]]>", "   "];
+
+    [Test]
+    public async Task Random_documents_map_as_the_reference_does()
+    {
+        var random = new Random(20261130);
+        for (var i = 0; i < 400; i++)
+        {
+            var xml = new System.Text.StringBuilder("<root>");
+            for (var n = random.Next(1, 5); n > 0; n--)
+            {
+                AppendElement(xml, random, 0);
+            }
+
+            xml.Append("</root>");
+            var document = xml.ToString();
+            var alwaysArray = random.Next(3) == 0 ? new[] { "root.b", "root.a.c" } : [];
+            var expected = new System.Text.Json.Nodes.JsonObject { ["root"] = Reference(System.Xml.Linq.XDocument.Parse(document).Root!, "root", alwaysArray) };
+
+            var whole = System.Text.Json.Nodes.JsonNode.Parse(await new XmlParser(new XmlParserOptions { AlwaysArray = alwaysArray }).ParseSingleAsync(document))!;
+            var items = new System.Text.Json.Nodes.JsonArray();
+            await foreach (var item in new XmlParser(new XmlParserOptions { ReadMethod = XmlReadMethod.Incremental, AlwaysArray = alwaysArray }).ReadItemsAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(document)), null, Alumio.Webhooks.Splitting.ItemPattern.Parse("root"), CancellationToken.None))
+            {
+                items.Add(System.Text.Json.Nodes.JsonNode.Parse(item.Utf8.Span));
+            }
+
+            System.Text.Json.Nodes.JsonNode.DeepEquals(whole, expected).Should().BeTrue($"WholeFile of {document} gave {whole.ToJsonString()}, expected {expected.ToJsonString()}");
+            items.Should().ContainSingle();
+            System.Text.Json.Nodes.JsonNode.DeepEquals(items[0], expected["root"]).Should().BeTrue($"Incremental of {document} gave {items[0]!.ToJsonString()}");
+        }
+    }
+
+    private static void AppendElement(System.Text.StringBuilder xml, Random random, int depth)
+    {
+        var name = Names[random.Next(Names.Length)];
+        xml.Append('<').Append(name);
+        if (random.Next(3) == 0)
+        {
+            xml.Append(" x=\"").Append(AttributeValues[random.Next(AttributeValues.Length)]).Append('"');
+        }
+
+        if (random.Next(4) == 0)
+        {
+            xml.Append(" y=\"v\"");
+        }
+
+        if (random.Next(6) == 0)
+        {
+            xml.Append("/>");
+            return;
+        }
+
+        xml.Append('>');
+        for (var n = random.Next(0, depth < 3 ? 5 : 2); n > 0; n--)
+        {
+            if (depth < 3 && random.Next(2) == 0)
+            {
+                AppendElement(xml, random, depth + 1);
+            }
+            else
+            {
+                xml.Append(Texts[random.Next(Texts.Length)]);
+            }
+        }
+
+        xml.Append("</").Append(name).Append('>');
+    }
+
+    /// <summary>The mapping of ARCHITECTURE.md, written the obvious way over a whole tree.</summary>
+    private static System.Text.Json.Nodes.JsonNode Reference(System.Xml.Linq.XElement element, string path, string[] alwaysArray)
+    {
+        var attributes = element.Attributes().Where(a => !a.IsNamespaceDeclaration).ToList();
+        var children = element.Elements().ToList();
+        var text = string.Concat(element.Nodes().OfType<System.Xml.Linq.XText>().Select(t => t.Value));
+        if (attributes.Count == 0 && children.Count == 0)
+        {
+            return System.Text.Json.Nodes.JsonValue.Create(text);
+        }
+
+        var value = new System.Text.Json.Nodes.JsonObject();
+        foreach (var attribute in attributes)
+        {
+            value["@" + attribute.Name.LocalName] = attribute.Value;
+        }
+
+        foreach (var group in children.GroupBy(c => c.Name.LocalName))
+        {
+            var childPath = path + "." + group.Key;
+            var values = group.Select(c => Reference(c, childPath, alwaysArray)).ToArray();
+            value[group.Key] = values.Length > 1 || alwaysArray.Contains(childPath) ? new System.Text.Json.Nodes.JsonArray(values) : values[0];
+        }
+
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            value["#text"] = text;
+        }
+
+        return value;
+    }
+}
