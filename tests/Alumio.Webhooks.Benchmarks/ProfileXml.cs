@@ -12,7 +12,8 @@ public static class ProfileXml
         Only = only;
         var body = Inputs.Xml(100);
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, IgnoreProcessingInstructions = true, CloseInput = false };
-        for (var round = 0; round < 6; round++)
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("ROUNDS"), out var r) ? r : 6;
+        for (var round = 0; round < rounds; round++)
         {
             Time("bare Read()", () => { using var r = XmlReader.Create(new MemoryStream(body), settings); while (r.Read()) { } });
             Time("Read()+Value for text+attrs", () =>
@@ -76,27 +77,35 @@ public static class ProfileXml
         }
     }
 
-    private static readonly Dictionary<string, long> Best = [];
+    private static readonly Dictionary<string, List<long>> Times = [];
 
     private static string? Only;
 
     private static void Time(string name, Action action)
     {
-        if (Only is not null && !name.Contains(Only, StringComparison.Ordinal))
+        if (Only is not null && !Only.Split(',').Any(o => name.Contains(o, StringComparison.Ordinal)))
         {
             return;
         }
 
         var sw = Stopwatch.StartNew();
         action();
-        Best[name] = Math.Min(Best.GetValueOrDefault(name, long.MaxValue), sw.ElapsedMilliseconds);
+        if (!Times.TryGetValue(name, out var times))
+        {
+            Times[name] = times = [];
+        }
+
+        times.Add(sw.ElapsedMilliseconds);
     }
 
     public static void Report()
     {
-        foreach (var (name, ms) in Best)
+        var bare = Times.TryGetValue("bare Read()", out var b) ? b.Min() : 0;
+        foreach (var (name, times) in Times)
         {
-            Console.WriteLine($"{name}: best {ms} ms");
+            times.Sort();
+            var share = bare > 0 ? $", share of bare {100.0 * bare / times[0]:F0} %" : string.Empty;
+            Console.WriteLine($"{name}: best {times[0]} ms, median {times[times.Count / 2]} ms{share}");
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
@@ -10,21 +9,28 @@ namespace Alumio.Webhooks.Parsing;
 /// Runs a synchronous reader (such as <see cref="System.Xml.XmlReader"/>, whose synchronous path is several
 /// times faster than its asynchronous one) over a body that arrives asynchronously, without ever
 /// blocking on the request stream. A body that fits in <c>threshold</c> bytes is read first and parsed
-/// from memory; a larger one is fed through a pipe to a dedicated thread, whose items come back
-/// through a bounded channel, so memory stays flat however large the body is.
+/// from memory; a larger one is fed in large chunks through a small bounded queue to a dedicated
+/// thread, whose items come back in batches (of at most 1,024 items or about 256 KiB) through another,
+/// so memory stays flat however large the body is and the threads meet only a few times per megabyte.
 /// </summary>
 internal static class SyncReadPump
 {
     public const int DefaultThreshold = 1024 * 1024;
 
-    private const int BatchSize = 128;
+    private const int BatchSize = 1024;
 
-    public static async IAsyncEnumerable<T> RunAsync<T>(Stream body, Action<Stream, Action<T>> produce, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
+    private const int BatchBytes = 256 * 1024;
+
+    private const int ChunkSize = 256 * 1024;
+
+    private const int ChunkCount = 4;
+
+    public static async IAsyncEnumerable<ParsedItem> RunAsync(Stream body, Action<Stream, Action<ParsedItem>> produce, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
     {
         var (prefix, filled) = await ReadPrefixAsync(body, threshold, cancellationToken).ConfigureAwait(false);
         if (filled < threshold)
         {
-            var items = new List<T>();
+            var items = new List<ParsedItem>();
             try
             {
                 produce(new MemoryStream(prefix, 0, filled, writable: false), items.Add);
@@ -42,17 +48,21 @@ internal static class SyncReadPump
             yield break;
         }
 
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: threshold, resumeWriterThreshold: threshold / 2, useSynchronizationContext: false));
-        // Items cross threads in batches: one hand-over per batch, not per item.
-        var channel = Channel.CreateBounded<List<T>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+        // The body crosses to the worker in large pooled chunks through a small bounded queue: a few hand-overs
+        // per megabyte, and never more than ChunkCount chunks in memory.
+        var chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(ChunkCount) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+        // Items cross back in batches: one hand-over per batch, not per item.
+        var channel = Channel.CreateBounded<List<ParsedItem>>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ExceptionDispatchInfo? failure = null;
 
-        var feeder = FeedAsync(pipe.Writer, prefix, filled, body, stop.Token);
+        var feeder = FeedAsync(chunks.Writer, prefix, filled, body, stop.Token);
         var worker = Task.Factory.StartNew(
             () =>
             {
-                var batch = new List<T>(BatchSize);
+                var batch = new List<ParsedItem>(BatchSize);
+                var batchBytes = 0;
                 void Send()
                 {
                     if (!channel.Writer.TryWrite(batch))
@@ -60,16 +70,18 @@ internal static class SyncReadPump
                         channel.Writer.WriteAsync(batch, stop.Token).AsTask().GetAwaiter().GetResult();
                     }
 
-                    batch = new List<T>(BatchSize);
+                    batch = new List<ParsedItem>(BatchSize);
+                    batchBytes = 0;
                 }
 
+                using var stream = new ChunkStream(chunks.Reader, stop.Token);
                 try
                 {
-                    using var stream = pipe.Reader.AsStream(leaveOpen: true);
                     produce(stream, item =>
                     {
                         batch.Add(item);
-                        if (batch.Count == BatchSize)
+                        batchBytes += item.Utf8.Length;
+                        if (batch.Count == BatchSize || batchBytes >= BatchBytes)
                         {
                             Send();
                         }
@@ -86,7 +98,6 @@ internal static class SyncReadPump
                 }
                 finally
                 {
-                    pipe.Reader.Complete();
                     channel.Writer.TryComplete();
                 }
             },
@@ -113,10 +124,13 @@ internal static class SyncReadPump
         finally
         {
             // Stops both sides when the caller stops early or fails: the feeder is cancelled, and the
-            // worker sees the end of the pipe or a cancelled channel write.
+            // worker sees a cancelled wait for the next chunk or for room in the item queue.
             await stop.CancelAsync().ConfigureAwait(false);
-            pipe.Reader.CancelPendingRead();
             await Task.WhenAll(feeder, worker).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            while (chunks.Reader.TryRead(out var left))
+            {
+                ArrayPool<byte>.Shared.Return(left.Buffer);
+            }
         }
     }
 
@@ -155,18 +169,133 @@ internal static class SyncReadPump
         }
     }
 
-    private static async Task FeedAsync(PipeWriter writer, byte[] prefix, int length, Stream body, CancellationToken cancellationToken)
+    private static async Task FeedAsync(ChannelWriter<Chunk> chunks, byte[] prefix, int length, Stream body, CancellationToken cancellationToken)
     {
+        byte[]? buffer = null;
         try
         {
-            await writer.WriteAsync(prefix.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-            ArrayPool<byte>.Shared.Return(prefix);
-            await body.CopyToAsync(writer, cancellationToken).ConfigureAwait(false);
-            await writer.CompleteAsync().ConfigureAwait(false);
+            await chunks.WriteAsync(new Chunk(prefix, length), cancellationToken).ConfigureAwait(false);
+            while (true)
+            {
+                // Each chunk is filled before it is handed over, however the body arrives.
+                buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                var filled = 0;
+                int read;
+                while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    filled += read;
+                }
+
+                if (filled == 0)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                    chunks.TryComplete();
+                    return;
+                }
+
+                await chunks.WriteAsync(new Chunk(buffer, filled), cancellationToken).ConfigureAwait(false);
+                buffer = null;
+                if (filled < ChunkSize)
+                {
+                    chunks.TryComplete();
+                    return;
+                }
+            }
         }
         catch (Exception exception)
         {
-            await writer.CompleteAsync(exception).ConfigureAwait(false);
+            if (buffer is not null)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            chunks.TryComplete(exception);
+        }
+    }
+
+    private readonly record struct Chunk(byte[] Buffer, int Length);
+
+    /// <summary>The worker's side of the chunk queue, as the synchronous stream the reader wants; it blocks only its own dedicated thread.</summary>
+    private sealed class ChunkStream(ChannelReader<Chunk> chunks, CancellationToken cancellationToken) : Stream
+    {
+        private Chunk _current = new([], 0);
+        private int _offset;
+        private bool _ended;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+        public override int Read(Span<byte> buffer)
+        {
+            while (_offset == _current.Length)
+            {
+                if (_ended || !Next())
+                {
+                    return 0;
+                }
+            }
+
+            var count = Math.Min(buffer.Length, _current.Length - _offset);
+            _current.Buffer.AsSpan(_offset, count).CopyTo(buffer);
+            _offset += count;
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            Release();
+            base.Dispose(disposing);
+        }
+
+        private bool Next()
+        {
+            Release();
+            Chunk next;
+            while (!chunks.TryRead(out next))
+            {
+                // Blocks this dedicated thread only; a failed body read or a cancellation surfaces here.
+                if (!chunks.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+                {
+                    _ended = true;
+                    chunks.Completion.GetAwaiter().GetResult();
+                    return false;
+                }
+            }
+
+            _current = next;
+            _offset = 0;
+            return true;
+        }
+
+        private void Release()
+        {
+            if (_current.Buffer.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(_current.Buffer);
+            }
+
+            _current = new Chunk([], 0);
+            _offset = 0;
         }
     }
 }

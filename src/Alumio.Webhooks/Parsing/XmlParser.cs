@@ -115,7 +115,7 @@ public sealed class XmlParser : IStreamingParser
             return DocumentItems.ReadAsync(this, body, contentType, PatternItemSplitter.WholeDocument, cancellationToken);
         }
 
-        return SyncReadPump.RunAsync<ParsedItem>(
+        return SyncReadPump.RunAsync(
             body,
             (stream, emit) => Guard(() =>
             {

@@ -102,8 +102,10 @@ public class StreamingTests
     }
 
     [Test]
-    public async Task Streaming_xml_items_equal_parsing_whole_and_splitting([Values(1, 13, 4096)] int chunk)
+    public async Task Streaming_xml_items_equal_parsing_whole_and_splitting([Values(1, 13, 4096)] int chunk, [Values] bool throughTheWorkerThread)
     {
+        // A body over the threshold is parsed on a worker thread fed in chunks; a tiny threshold sends these there too.
+        var threshold = throughTheWorkerThread ? 16 : SyncReadPump.DefaultThreshold;
         string[] documents =
         [
             """<shipments><shipment id="1"><orderId>7</orderId></shipment><shipment id="2"><orderId>8</orderId><lines><line>a</line><line>b</line></lines></shipment></shipments>""",
@@ -124,7 +126,7 @@ public class StreamingTests
                 var pattern = ItemPattern.Parse(text);
                 var expected = await WholeAsync(new XmlParser(), document, pattern);
 
-                var streamed = await StreamAsync(new XmlParser(XmlReadMethod.Incremental), document, pattern, chunk);
+                var streamed = await StreamAsync(new XmlParser(XmlReadMethod.Incremental) { PumpThreshold = threshold }, document, pattern, chunk);
 
                 streamed.Should().Equal(expected, $"pattern '{text}' on {document} in chunks of {chunk}");
             }
@@ -157,6 +159,52 @@ public class StreamingTests
         JsonDocument.Parse(items.Current.Utf8).RootElement.GetProperty("id").GetString().Should().Be("0");
         stream.BytesRead.Should().BeLessThan(body.Length / 2);
     }
+
+    [Test]
+    public async Task A_large_xml_body_that_fails_to_arrive_fails_the_read_with_the_body_error()
+    {
+        var body = new FailingStream(LargeXml(), failAfter: 3 * 1024 * 1024);
+
+        var act = async () =>
+        {
+            await foreach (var item in new XmlParser(XmlReadMethod.Incremental).ReadItemsAsync(body, null, ItemPattern.Parse("shipments.shipment"), CancellationToken.None))
+            {
+                GC.KeepAlive(item);
+            }
+        };
+
+        (await act.Should().ThrowAsync<IOException>()).Which.Message.Should().Be("The connection was reset.");
+    }
+
+    [Test]
+    public async Task A_large_xml_read_stops_when_cancelled_and_when_the_caller_stops_early()
+    {
+        var body = LargeXml();
+        using var cancel = new CancellationTokenSource();
+        var cancelled = async () =>
+        {
+            await foreach (var item in new XmlParser(XmlReadMethod.Incremental).ReadItemsAsync(new ChunkedStream(body, 4096), null, ItemPattern.Parse("shipments.shipment"), cancel.Token))
+            {
+                await cancel.CancelAsync();
+            }
+        };
+
+        await cancelled.Should().ThrowAsync<OperationCanceledException>();
+
+        var stream = new ChunkedStream(body, 4096);
+        await using (var items = new XmlParser(XmlReadMethod.Incremental).ReadItemsAsync(stream, null, ItemPattern.Parse("shipments.shipment"), CancellationToken.None).GetAsyncEnumerator())
+        {
+            (await items.MoveNextAsync()).Should().BeTrue();
+        }
+
+        // Disposing stopped the feeder and the worker: the rest of the body was never read.
+        var readWhenStopped = stream.BytesRead;
+        await Task.Delay(100);
+        stream.BytesRead.Should().Be(readWhenStopped).And.BeLessThan(body.Length);
+    }
+
+    private static byte[] LargeXml() =>
+        Encoding.UTF8.GetBytes("<shipments>" + string.Concat(Enumerable.Range(0, 100_000).Select(i => $"<shipment><id>{i}</id><note>{new string('x', 40)}</note></shipment>")) + "</shipments>");
 
     [TestCase("{\"orders\":[{\"id\":1},{\"id\":2}", null)]
     [TestCase("{\"orders\":[{\"id\":1},\n{\"id\":2,}]}", 2L)]
