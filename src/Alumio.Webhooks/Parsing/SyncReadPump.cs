@@ -25,24 +25,23 @@ internal static class SyncReadPump
 
     private const int ChunkCount = 4;
 
-    public static async IAsyncEnumerable<ParsedItem> RunAsync(Stream body, Action<Stream, Action<ParsedItem>> produce, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
+    public static async IAsyncEnumerable<ParsedItem> RunAsync(Stream body, Func<Stream, IEnumerator<ParsedItem>> open, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
     {
         var (prefix, filled) = await ReadPrefixAsync(body, threshold, cancellationToken).ConfigureAwait(false);
         if (filled < threshold)
         {
-            var items = new List<ParsedItem>();
+            // In memory already, so read on the calling thread, item by item as the caller asks.
             try
             {
-                produce(new MemoryStream(prefix, 0, filled, writable: false), items.Add);
+                using var items = open(new MemoryStream(prefix, 0, filled, writable: false));
+                while (items.MoveNext())
+                {
+                    yield return items.Current;
+                }
             }
             finally
             {
                 ArrayPool<byte>.Shared.Return(prefix);
-            }
-
-            foreach (var item in items)
-            {
-                yield return item;
             }
 
             yield break;
@@ -77,15 +76,17 @@ internal static class SyncReadPump
                 using var stream = new ChunkStream(chunks.Reader, stop.Token);
                 try
                 {
-                    produce(stream, item =>
+                    using var items = open(stream);
+                    while (items.MoveNext())
                     {
+                        var item = items.Current;
                         batch.Add(item);
                         batchBytes += item.Utf8.Length;
                         if (batch.Count == BatchSize || batchBytes >= BatchBytes)
                         {
                             Send();
                         }
-                    });
+                    }
 
                     if (batch.Count > 0)
                     {

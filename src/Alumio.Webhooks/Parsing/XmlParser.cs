@@ -115,16 +115,7 @@ public sealed class XmlParser : IStreamingParser
             return DocumentItems.ReadAsync(this, body, contentType, PatternItemSplitter.WholeDocument, cancellationToken);
         }
 
-        return SyncReadPump.RunAsync(
-            body,
-            (stream, emit) => Guard(() =>
-            {
-                using var reader = XmlReader.Create(stream, ReaderSettings);
-                new ItemWalker(this, reader, pattern).Run(emit, cancellationToken);
-                return true;
-            }),
-            cancellationToken,
-            PumpThreshold);
+        return SyncReadPump.RunAsync(body, stream => new Guarded(ReadItems(stream, pattern, cancellationToken)), cancellationToken, PumpThreshold);
     }
 
     private static T Guard<T>(Func<T> read)
@@ -135,11 +126,23 @@ public sealed class XmlParser : IStreamingParser
         }
         catch (XmlException exception)
         {
-            throw new WebhookParseException(
-                $"The body is not valid XML: {exception.Message}",
-                exception.LineNumber > 0 ? exception.LineNumber : null,
-                exception.LinePosition > 0 ? exception.LinePosition : null,
-                exception);
+            throw ParseError(exception);
+        }
+    }
+
+    private static WebhookParseException ParseError(XmlException exception) =>
+        new(
+            $"The body is not valid XML: {exception.Message}",
+            exception.LineNumber > 0 ? exception.LineNumber : null,
+            exception.LinePosition > 0 ? exception.LinePosition : null,
+            exception);
+
+    private IEnumerator<ParsedItem> ReadItems(Stream stream, ItemPattern pattern, CancellationToken cancellationToken)
+    {
+        using var reader = XmlReader.Create(stream, ReaderSettings);
+        foreach (var item in new ItemWalker(this, reader, pattern).Read(cancellationToken))
+        {
+            yield return item;
         }
     }
 
@@ -174,13 +177,37 @@ public sealed class XmlParser : IStreamingParser
 
     private string NameOf(XmlReader reader) => _stripPrefixes ? reader.LocalName : reader.Name;
 
+    /// <summary>Items as they are read, with the reader's errors turned into parse errors that name the line and position.</summary>
+    private sealed class Guarded(IEnumerator<ParsedItem> items) : IEnumerator<ParsedItem>
+    {
+        public ParsedItem Current => items.Current;
+
+        object System.Collections.IEnumerator.Current => Current;
+
+        public bool MoveNext()
+        {
+            try
+            {
+                return items.MoveNext();
+            }
+            catch (XmlException exception)
+            {
+                throw ParseError(exception);
+            }
+        }
+
+        public void Reset() => throw new NotSupportedException();
+
+        public void Dispose() => items.Dispose();
+    }
+
     /// <summary>Walks the document, entering only elements on the pattern's path, and reads each element it lands on.</summary>
     private sealed class ItemWalker(XmlParser parser, XmlReader reader, ItemPattern pattern)
     {
         private readonly List<string> _path = [];
         private readonly XmlItemWriter _writer = new(parser._stripPrefixes, parser._alwaysArray);
 
-        public void Run(Action<ParsedItem> emit, CancellationToken cancellationToken)
+        public IEnumerable<ParsedItem> Read(CancellationToken cancellationToken)
         {
             if (reader.MoveToContent() != XmlNodeType.Element)
             {
@@ -208,7 +235,7 @@ public sealed class XmlParser : IStreamingParser
                         cancellationToken.ThrowIfCancellationRequested();
                         var path = parser._alwaysArray.Count > 0 ? string.Join('.', _path) : null;
                         var captures = pattern.CaptureCount == 0 ? [] : pattern.CapturesOf(_path);
-                        emit(new ParsedItem(_writer.Write(reader, path, CheckDepth), captures));
+                        yield return new ParsedItem(_writer.Write(reader, path, CheckDepth), captures);
                     }
 
                     continue;
