@@ -60,6 +60,25 @@ public static class ProfileXml
                 }
                 GC.KeepAlive(n);
             });
+            var utf8 = new byte[1 << 20];
+            Time("floor: all reader calls, names and values transcoded to UTF-8, an array per item", () =>
+            {
+                using var r = XmlReader.Create(new MemoryStream(body), settings);
+                var n = 0;
+                while (r.Read())
+                {
+                    switch (r.NodeType)
+                    {
+                        case XmlNodeType.Element:
+                            if (r.Depth == 1 && n > 0) { GC.KeepAlive(utf8.AsSpan(0, n).ToArray()); n = 0; }
+                            n += System.Text.Encoding.UTF8.GetBytes(r.Name, utf8.AsSpan(n)) + (r.IsEmptyElement ? 1 : 0);
+                            if (r.HasAttributes && r.MoveToFirstAttribute()) { do { n += System.Text.Encoding.UTF8.GetBytes(r.Name, utf8.AsSpan(n)) + System.Text.Encoding.UTF8.GetBytes(r.Value, utf8.AsSpan(n)); } while (r.MoveToNextAttribute()); r.MoveToElement(); }
+                            break;
+                        case XmlNodeType.Text: n += System.Text.Encoding.UTF8.GetBytes(r.Value, utf8.AsSpan(n)); break;
+                    }
+                }
+                GC.KeepAlive(n);
+            });
             var parser = new XmlParser(XmlReadMethod.Incremental);
             Time("full item path (pump, pipe)", () => ItemCounter.CountAsync(parser, "shipments.shipment", body).GetAwaiter().GetResult());
             var inMemory = new XmlParser(XmlReadMethod.Incremental) { PumpThreshold = int.MaxValue };

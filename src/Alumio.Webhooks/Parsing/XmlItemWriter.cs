@@ -29,11 +29,19 @@ internal sealed class XmlItemWriter
 {
     private const int ScanLimit = 16;
 
+    private const int SlotLevels = 16;
+
+    private const int SlotsPerLevel = 16;
+
+    private const int AttributeSlotsPerLevel = 4;
+
     private readonly bool _localNames;
     private readonly HashSet<string> _alwaysArray;
     private readonly Dictionary<string, int> _elementIds = new(ReferenceEqualityComparer.Instance);
     private readonly List<byte[]> _elementNames = [];
     private readonly Dictionary<string, byte[]> _attributeNames = new(ReferenceEqualityComparer.Instance);
+    private readonly (string? Name, int Id)[] _nameSlots = new (string?, int)[SlotLevels * SlotsPerLevel];
+    private readonly (string? Name, byte[]? Encoded)[] _attributeSlots = new (string?, byte[]?)[SlotLevels * AttributeSlotsPerLevel];
     private Level[] _levels = new Level[16];
     private Member[] _members = new Member[64];
     private (string Name, string Value)[] _attributes = new (string, string)[8];
@@ -84,7 +92,7 @@ internal sealed class XmlItemWriter
 
                         var name = NameOf(reader);
                         var childPath = paths ? _levels[open - 1].Path + "." + name : null;
-                        var member = AddMember(open - 1, ElementId(name), childPath is not null && _alwaysArray.Contains(childPath));
+                        var member = AddMember(open - 1, ElementId(name, open - 1), childPath is not null && _alwaysArray.Contains(childPath));
                         Start(open, member, reader, childPath);
                         if (reader.IsEmptyElement)
                         {
@@ -139,17 +147,55 @@ internal sealed class XmlItemWriter
         level.TextIsWhite = true;
         if (reader.HasAttributes)
         {
-            WriteAttributes(ref level, reader);
+            WriteAttributes(ref level, depth, reader);
         }
     }
 
-    private void WriteAttributes(ref Level level, XmlReader reader)
+    private void WriteAttributes(ref Level level, int depth, XmlReader reader)
     {
         if (!reader.MoveToFirstAttribute())
         {
             return;
         }
 
+        if (_localNames)
+        {
+            WriteStrippedAttributes(ref level, depth, reader);
+            return;
+        }
+
+        var ordinal = 0;
+        // With prefixes kept, the reader has already refused a repeated name: each is written as it comes.
+        do
+        {
+            if (IsNamespaceDeclaration(reader))
+            {
+                continue;
+            }
+
+            if (!level.IsObject)
+            {
+                WriteByte((byte)'{');
+                level.IsObject = true;
+                level.HasAttributes = true;
+                level.HasMembers = true;
+            }
+            else
+            {
+                WriteByte((byte)',');
+            }
+
+            WriteRaw(AttributeName(reader.Name, depth, ordinal++));
+            WriteString(reader.Value);
+        }
+        while (reader.MoveToNextAttribute());
+
+        reader.MoveToElement();
+    }
+
+    /// <summary>With prefixes stripped, p:id and q:id are both "id": the last one wins, at the first one's place, as in WholeFile.</summary>
+    private void WriteStrippedAttributes(ref Level level, int depth, XmlReader reader)
+    {
         var count = 0;
         do
         {
@@ -158,16 +204,14 @@ internal sealed class XmlItemWriter
                 continue;
             }
 
-            // With prefixes stripped, p:id and q:id are both "id": the last one wins, as in WholeFile. With
-            // prefixes kept, the reader has already refused a repeated name.
-            var name = NameOf(reader);
+            var name = reader.LocalName;
             var same = 0;
-            while (_localNames && same < count && !ReferenceEquals(_attributes[same].Name, name))
+            while (same < count && !ReferenceEquals(_attributes[same].Name, name))
             {
                 same++;
             }
 
-            if (_localNames && same < count)
+            if (same < count)
             {
                 _attributes[same].Value = reader.Value;
                 continue;
@@ -199,7 +243,7 @@ internal sealed class XmlItemWriter
                 WriteByte((byte)',');
             }
 
-            WriteRaw(AttributeName(_attributes[a].Name));
+            WriteRaw(AttributeName(_attributes[a].Name, depth, a));
             WriteString(_attributes[a].Value);
             _attributes[a] = default;
         }
@@ -240,13 +284,16 @@ internal sealed class XmlItemWriter
         member.NextSame = -1;
         member.Written = false;
         level.Regroup |= alwaysArray;
+        var name = _elementNames[nameId];
+        Ensure(name.Length + 1);
         if (level.HasMembers)
         {
-            WriteByte((byte)',');
+            _output[_length++] = (byte)',';
         }
 
         level.HasMembers = true;
-        WriteRaw(_elementNames[nameId]);
+        name.CopyTo(_output, _length);
+        _length += name.Length;
         member.ValueStart = _length;
         return index;
     }
@@ -428,7 +475,28 @@ internal sealed class XmlItemWriter
         return ReferenceEquals(reader.Prefix, _xmlns) || ReferenceEquals(reader.LocalName, _xmlns) && reader.Prefix.Length == 0;
     }
 
-    private int ElementId(string name)
+    /// <summary>
+    /// The id of an element name, looked up first where the same child of the previous item had its name: items
+    /// of one body mostly repeat one shape, so the lookup is usually one reference comparison.
+    /// </summary>
+    private int ElementId(string name, int parentDepth)
+    {
+        var ordinal = _memberCount - _levels[parentDepth].FirstMember;
+        if (ordinal >= SlotsPerLevel || parentDepth >= SlotLevels)
+        {
+            return LookUpElementId(name);
+        }
+
+        ref var slot = ref _nameSlots[(parentDepth * SlotsPerLevel) + ordinal];
+        if (!ReferenceEquals(slot.Name, name))
+        {
+            slot = (name, LookUpElementId(name));
+        }
+
+        return slot.Id;
+    }
+
+    private int LookUpElementId(string name)
     {
         if (!_elementIds.TryGetValue(name, out var id))
         {
@@ -440,7 +508,24 @@ internal sealed class XmlItemWriter
         return id;
     }
 
-    private byte[] AttributeName(string name)
+    /// <summary>An attribute's JSON name, looked up first where the same attribute of the previous item had its name.</summary>
+    private byte[] AttributeName(string name, int depth, int ordinal)
+    {
+        if (depth >= SlotLevels || ordinal >= AttributeSlotsPerLevel)
+        {
+            return LookUpAttributeName(name);
+        }
+
+        ref var slot = ref _attributeSlots[(depth * AttributeSlotsPerLevel) + ordinal];
+        if (!ReferenceEquals(slot.Name, name))
+        {
+            slot = (name, LookUpAttributeName(name));
+        }
+
+        return slot.Encoded!;
+    }
+
+    private byte[] LookUpAttributeName(string name)
     {
         if (!_attributeNames.TryGetValue(name, out var encoded))
         {
@@ -478,9 +563,12 @@ internal sealed class XmlItemWriter
 
     private void WriteString(string value)
     {
-        WriteByte((byte)'"');
+        // The quotes and at most three UTF-8 bytes per UTF-16 char, so the escaping below checks room only when it grows.
+        Ensure((value.Length * 3) + 2);
+        _output[_length++] = (byte)'"';
         WriteEscaped(ref _output, ref _length, value);
-        WriteByte((byte)'"');
+        Ensure(1);
+        _output[_length++] = (byte)'"';
     }
 
     /// <summary>Appends a string's JSON content: transcoded in one step, then escaped only where it must be.</summary>
