@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
@@ -56,7 +57,10 @@ internal static class SyncReadPump
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ExceptionDispatchInfo? failure = null;
 
-        var feeder = FeedAsync(chunks.Writer, prefix, filled, body, stop.Token);
+        // Spent chunks come back to the feeder to be filled again, and go back to the pool only from here at the end:
+        // the worker thread ends with the read, and what it returned to the pool would stay in its thread's cache.
+        var spent = new ConcurrentQueue<byte[]>();
+        var feeder = FeedAsync(chunks.Writer, spent, prefix, filled, body, stop.Token);
         var worker = Task.Factory.StartNew(
             () =>
             {
@@ -73,7 +77,7 @@ internal static class SyncReadPump
                     batchBytes = 0;
                 }
 
-                using var stream = new ChunkStream(chunks.Reader, stop.Token);
+                using var stream = new ChunkStream(chunks.Reader, spent, stop.Token);
                 try
                 {
                     using var items = open(stream);
@@ -132,6 +136,11 @@ internal static class SyncReadPump
             {
                 ArrayPool<byte>.Shared.Return(left.Buffer);
             }
+
+            while (spent.TryDequeue(out var buffer))
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
@@ -170,7 +179,7 @@ internal static class SyncReadPump
         }
     }
 
-    private static async Task FeedAsync(ChannelWriter<Chunk> chunks, byte[] prefix, int length, Stream body, CancellationToken cancellationToken)
+    private static async Task FeedAsync(ChannelWriter<Chunk> chunks, ConcurrentQueue<byte[]> spent, byte[] prefix, int length, Stream body, CancellationToken cancellationToken)
     {
         byte[]? buffer = null;
         try
@@ -179,10 +188,10 @@ internal static class SyncReadPump
             while (true)
             {
                 // Each chunk is filled before it is handed over, however the body arrives.
-                buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+                buffer = spent.TryDequeue(out var again) ? again : ArrayPool<byte>.Shared.Rent(ChunkSize);
                 var filled = 0;
                 int read;
-                while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+                while (filled < ChunkSize && (read = await body.ReadAsync(buffer.AsMemory(filled, ChunkSize - filled), cancellationToken).ConfigureAwait(false)) > 0)
                 {
                     filled += read;
                 }
@@ -218,7 +227,7 @@ internal static class SyncReadPump
     private readonly record struct Chunk(byte[] Buffer, int Length);
 
     /// <summary>The worker's side of the chunk queue, as the synchronous stream the reader wants; it blocks only its own dedicated thread.</summary>
-    private sealed class ChunkStream(ChannelReader<Chunk> chunks, CancellationToken cancellationToken) : Stream
+    private sealed class ChunkStream(ChannelReader<Chunk> chunks, ConcurrentQueue<byte[]> spent, CancellationToken cancellationToken) : Stream
     {
         private Chunk _current = new([], 0);
         private int _offset;
@@ -292,7 +301,7 @@ internal static class SyncReadPump
         {
             if (_current.Buffer.Length > 0)
             {
-                ArrayPool<byte>.Shared.Return(_current.Buffer);
+                spent.Enqueue(_current.Buffer);
             }
 
             _current = new Chunk([], 0);

@@ -335,7 +335,7 @@ public class HostileInputTests
     [TestCase("auto:xml", 1L)]
     public async Task A_large_body_that_fails_at_its_end_stores_none_of_the_items_before(string target, long line)
     {
-        // Incremental XML reads a body over 1 MiB through its pipe; the others read many buffers. A YAML
+        // Incremental XML reads a body over 1 MiB on its worker thread; the others read many buffers. A YAML
         // document holds at most YamlParser.MaxNodes nodes, five per item here.
         var numbers = Enumerable.Range(0, Format(target) == "yaml" ? 15_000 : 20_000);
         var body = Format(target) switch

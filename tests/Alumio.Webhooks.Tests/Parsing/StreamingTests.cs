@@ -149,7 +149,7 @@ public class StreamingTests
     [Test]
     public async Task The_first_xml_item_arrives_before_the_body_is_read_to_the_end()
     {
-        // Incremental XML reads up to 1 MiB ahead before its first item, then streams through a pipe.
+        // Incremental XML reads up to 1 MiB ahead before its first item, then streams on a worker thread fed in chunks.
         var body = Encoding.UTF8.GetBytes("<shipments>" + string.Concat(Enumerable.Range(0, 100_000).Select(i => $"<shipment><id>{i}</id><note>{new string('x', 40)}</note></shipment>")) + "</shipments>");
         var stream = new TrickleStream(body, 4096);
 
