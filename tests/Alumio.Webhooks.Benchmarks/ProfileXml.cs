@@ -4,6 +4,13 @@ using Alumio.Webhooks.Parsing;
 
 namespace Alumio.Webhooks.Benchmarks;
 
+/// <summary>
+/// A quick in-process comparison for working on the XML path (`-- profile-xml [names]`, `ROUNDS` rounds, 6 by
+/// default): the bare reader loop, a few floors (what reading every name and value costs, without our
+/// mapping), our writer on the calling thread and the whole item path, over the same 100 MiB, alternated
+/// round by round; best and median of each. Naming some cases (comma-separated parts of their names) runs
+/// only those, for a profiler. BenchmarkDotNet's XmlBenchmarks gives the recorded figures.
+/// </summary>
 public static class ProfileXml
 {
     /// <summary>Times each way of reading the same 100 MiB; with <paramref name="only"/>, just the cases whose name contains it (for a profiler).</summary>
@@ -80,9 +87,9 @@ public static class ProfileXml
                 GC.KeepAlive(n);
             });
             var parser = new XmlParser(XmlReadMethod.Incremental);
-            Time("full item path (pump, pipe)", () => ItemCounter.CountAsync(parser, "shipments.shipment", body).GetAwaiter().GetResult());
+            Time("full item path (worker thread)", () => ItemCounter.CountAsync(parser, "shipments.shipment", body).GetAwaiter().GetResult());
             var inMemory = new XmlParser(XmlReadMethod.Incremental) { PumpThreshold = int.MaxValue };
-            Time("full item path from memory (no pipe)", () => ItemCounter.CountAsync(inMemory, "shipments.shipment", body).GetAwaiter().GetResult());
+            Time("full item path from memory (calling thread)", () => ItemCounter.CountAsync(inMemory, "shipments.shipment", body).GetAwaiter().GetResult());
             var writer = new XmlItemWriter(false, []);
             Time("walker+writer (sync, memory)", () =>
             {

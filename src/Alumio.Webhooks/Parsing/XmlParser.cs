@@ -80,7 +80,7 @@ public sealed class XmlParser : IStreamingParser
     /// <summary>Gets the options.</summary>
     public XmlParserOptions Options { get; }
 
-    /// <summary>Gets the body size up to which an incremental read parses from memory rather than through a pipe (for measurements).</summary>
+    /// <summary>Gets the body size up to which an incremental read parses from memory on the calling thread rather than on a worker thread (tests and measurements change it).</summary>
     internal int PumpThreshold { get; init; } = SyncReadPump.DefaultThreshold;
 
     /// <summary>Gets how the body is read.</summary>
