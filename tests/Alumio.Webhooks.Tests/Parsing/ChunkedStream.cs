@@ -1,7 +1,10 @@
 namespace Alumio.Webhooks.Tests.Parsing;
 
-/// <summary>A forward-only body that hands out at most a few bytes per read and counts what was read.</summary>
-internal sealed class ChunkedStream(byte[] data, int chunkSize = 64) : Stream
+/// <summary>
+/// A forward-only body that hands out at most a few bytes per read and counts what was read; with
+/// <c>failAfter</c>, its connection drops after that many bytes, as a client that goes away mid-upload.
+/// </summary>
+internal sealed class ChunkedStream(byte[] data, int chunkSize = 64, int failAfter = int.MaxValue) : Stream
 {
     private int _position;
 
@@ -27,7 +30,12 @@ internal sealed class ChunkedStream(byte[] data, int chunkSize = 64) : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        var count = Math.Min(Math.Min(buffer.Length, chunkSize), data.Length - _position);
+        if (_position >= failAfter)
+        {
+            throw new IOException("The connection was reset.");
+        }
+
+        var count = Math.Min(Math.Min(buffer.Length, chunkSize), Math.Min(data.Length, failAfter) - _position);
         data.AsSpan(_position, count).CopyTo(buffer);
         _position += count;
         return count;

@@ -163,7 +163,7 @@ public class StreamingTests
     [Test]
     public async Task A_large_xml_body_that_fails_to_arrive_fails_the_read_with_the_body_error()
     {
-        var body = new FailingStream(LargeXml(), failAfter: 3 * 1024 * 1024);
+        var body = new ChunkedStream(LargeXml(), 8192, failAfter: 3 * 1024 * 1024);
 
         var act = async () =>
         {
