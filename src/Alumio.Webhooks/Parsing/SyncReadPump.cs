@@ -26,7 +26,7 @@ internal static class SyncReadPump
 
     private const int ChunkCount = 4;
 
-    public static async IAsyncEnumerable<ParsedItem> RunAsync(Stream body, Func<Stream, IEnumerator<ParsedItem>> open, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
+    public static async IAsyncEnumerable<ParsedItem> RunAsync(Stream body, Func<Stream, CancellationToken, IEnumerator<ParsedItem>> open, [EnumeratorCancellation] CancellationToken cancellationToken, int threshold = DefaultThreshold)
     {
         var (prefix, filled) = await ReadPrefixAsync(body, threshold, cancellationToken).ConfigureAwait(false);
         if (filled < threshold)
@@ -34,7 +34,7 @@ internal static class SyncReadPump
             // In memory already, so read on the calling thread, item by item as the caller asks.
             try
             {
-                using var items = open(new MemoryStream(prefix, 0, filled, writable: false));
+                using var items = open(new MemoryStream(prefix, 0, filled, writable: false), cancellationToken);
                 while (items.MoveNext())
                 {
                     yield return items.Current;
@@ -80,7 +80,8 @@ internal static class SyncReadPump
                 using var stream = new ChunkStream(chunks.Reader, spent, stop.Token);
                 try
                 {
-                    using var items = open(stream);
+                    // The worker stops with the read: at the caller's cancellation, and when the caller stops early.
+                    using var items = open(stream, stop.Token);
                     while (items.MoveNext())
                     {
                         var item = items.Current;
@@ -301,7 +302,15 @@ internal static class SyncReadPump
         {
             if (_current.Buffer.Length > 0)
             {
-                spent.Enqueue(_current.Buffer);
+                if (_current.Buffer.Length >= ChunkSize)
+                {
+                    spent.Enqueue(_current.Buffer);
+                }
+                else
+                {
+                    // A small prefix (under a small threshold) cannot be filled as a chunk again.
+                    ArrayPool<byte>.Shared.Return(_current.Buffer);
+                }
             }
 
             _current = new Chunk([], 0);

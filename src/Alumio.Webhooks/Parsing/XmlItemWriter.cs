@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -29,6 +30,9 @@ internal sealed class XmlItemWriter
 {
     private const int ScanLimit = 16;
 
+    /// <summary>Buffers up to this size are kept from item to item; larger ones, grown by one large item, are let go.</summary>
+    private const int KeepBytes = 1024 * 1024;
+
     private const int SlotLevels = 16;
 
     private const int SlotsPerLevel = 16;
@@ -40,6 +44,7 @@ internal sealed class XmlItemWriter
     private readonly Dictionary<string, int> _elementIds = new(ReferenceEqualityComparer.Instance);
     private readonly List<byte[]> _elementNames = [];
     private readonly Dictionary<string, byte[]> _attributeNames = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<string, int> _attributeIndex = new(ReferenceEqualityComparer.Instance);
     private readonly (string? Name, int Id)[] _nameSlots = new (string?, int)[SlotLevels * SlotsPerLevel];
     private readonly (string? Name, byte[]? Encoded)[] _attributeSlots = new (string?, byte[]?)[SlotLevels * AttributeSlotsPerLevel];
     private Level[] _levels = new Level[16];
@@ -47,6 +52,7 @@ internal sealed class XmlItemWriter
     private (string Name, string Value)[] _attributes = new (string, string)[8];
     private byte[] _output = new byte[4096];
     private byte[] _aside = new byte[256];
+    private byte[] _scratch = [];
     private int _memberCount;
     private int _length;
     private int _asideLength;
@@ -68,6 +74,7 @@ internal sealed class XmlItemWriter
     /// <param name="checkDepth">Refuses too deep nesting.</param>
     public byte[] Write(XmlReader reader, string? path, Action<XmlReader> checkDepth)
     {
+        Shrink();
         _length = 0;
         _asideLength = 0;
         _memberCount = 0;
@@ -193,6 +200,33 @@ internal sealed class XmlItemWriter
         reader.MoveToElement();
     }
 
+    /// <summary>Where an attribute of the element being read has the stripped name already, or -1: a scan while there are few, then an index.</summary>
+    private int FindStrippedAttribute(string name, int count)
+    {
+        for (var a = 0; a < Math.Min(count, ScanLimit); a++)
+        {
+            if (ReferenceEquals(_attributes[a].Name, name))
+            {
+                return a;
+            }
+        }
+
+        if (count <= ScanLimit)
+        {
+            return -1;
+        }
+
+        if (_attributeIndex.Count == 0)
+        {
+            for (var a = ScanLimit; a < count; a++)
+            {
+                _attributeIndex[_attributes[a].Name] = a;
+            }
+        }
+
+        return _attributeIndex.TryGetValue(name, out var index) ? index : -1;
+    }
+
     /// <summary>With prefixes stripped, p:id and q:id are both "id": the last one wins, at the first one's place, as in WholeFile.</summary>
     private void WriteStrippedAttributes(ref Level level, int depth, XmlReader reader)
     {
@@ -205,13 +239,8 @@ internal sealed class XmlItemWriter
             }
 
             var name = reader.LocalName;
-            var same = 0;
-            while (same < count && !ReferenceEquals(_attributes[same].Name, name))
-            {
-                same++;
-            }
-
-            if (same < count)
+            var same = FindStrippedAttribute(name, count);
+            if (same >= 0)
             {
                 _attributes[same].Value = reader.Value;
                 continue;
@@ -222,11 +251,17 @@ internal sealed class XmlItemWriter
                 Array.Resize(ref _attributes, count * 2);
             }
 
+            if (count >= ScanLimit)
+            {
+                _attributeIndex[name] = count;
+            }
+
             _attributes[count++] = (name, reader.Value);
         }
         while (reader.MoveToNextAttribute());
 
         reader.MoveToElement();
+        _attributeIndex.Clear();
         if (count == 0)
         {
             return;
@@ -415,8 +450,8 @@ internal sealed class XmlItemWriter
     {
         var regionStart = _members[first].PrefixStart;
         var regionLength = _length - regionStart;
-        var copy = ArrayPool<byte>.Shared.Rent(regionLength);
-        try
+        EnsureScratch(regionLength);
+        var copy = _scratch;
         {
             _output.AsSpan(regionStart, regionLength).CopyTo(copy);
             _length = regionStart;
@@ -456,10 +491,6 @@ internal sealed class XmlItemWriter
 
                 WriteByte((byte)']');
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 
@@ -563,19 +594,17 @@ internal sealed class XmlItemWriter
 
     private void WriteString(string value)
     {
-        // The quotes and at most three UTF-8 bytes per UTF-16 char, so the escaping below checks room only when it grows.
-        Ensure((value.Length * 3) + 2);
-        _output[_length++] = (byte)'"';
+        WriteByte((byte)'"');
         WriteEscaped(ref _output, ref _length, value);
-        Ensure(1);
-        _output[_length++] = (byte)'"';
+        WriteByte((byte)'"');
     }
 
     /// <summary>Appends a string's JSON content: transcoded in one step, then escaped only where it must be.</summary>
-    private static void WriteEscaped(ref byte[] buffer, ref int length, string value)
+    private void WriteEscaped(ref byte[] buffer, ref int length, string value)
     {
-        // At most three UTF-8 bytes per UTF-16 char.
-        Ensure(ref buffer, length, value.Length * 3);
+        // Three UTF-8 bytes per UTF-16 char at most; a long value is counted rather than reserved for the worst case.
+        var most = value.Length <= 16 * 1024 ? value.Length * 3 : Utf8Length(value);
+        Ensure(ref buffer, length, most);
         Utf8.FromUtf16(value, buffer.AsSpan(length), out _, out var written);
         var escapeAt = buffer.AsSpan(length, written).IndexOfAny(MustEscape);
         if (escapeAt < 0)
@@ -584,49 +613,75 @@ internal sealed class XmlItemWriter
             return;
         }
 
-        // The plain bytes stay; the rest moves to a rented buffer and comes back escaped (six bytes at most each).
-        var rest = written - escapeAt;
-        var copy = ArrayPool<byte>.Shared.Rent(rest);
-        try
+        // The plain bytes stay; the rest moves to the scratch buffer and comes back escaped, in exactly the room it needs.
+        var rest = buffer.AsSpan(length + escapeAt, written - escapeAt);
+        EnsureScratch(rest.Length);
+        rest.CopyTo(_scratch);
+        rest = _scratch.AsSpan(0, rest.Length);
+        length += escapeAt;
+        long escaped = rest.Length;
+        foreach (var b in rest)
         {
-            buffer.AsSpan(length + escapeAt, rest).CopyTo(copy);
-            length += escapeAt;
-            Ensure(ref buffer, length, rest * 6);
-            var output = buffer.AsSpan();
-            foreach (var b in copy.AsSpan(0, rest))
+            escaped += b switch
             {
-                var escape = b switch
-                {
-                    (byte)'"' => (byte)'"',
-                    (byte)'\\' => (byte)'\\',
-                    (byte)'\n' => (byte)'n',
-                    (byte)'\r' => (byte)'r',
-                    (byte)'\t' => (byte)'t',
-                    < 0x20 => (byte)'u',
-                    _ => (byte)0,
-                };
+                (byte)'"' or (byte)'\\' or (byte)'\n' or (byte)'\r' or (byte)'\t' => 1,
+                < 0x20 => 5,
+                _ => 0,
+            };
+        }
 
-                if (escape == 0)
-                {
-                    output[length++] = b;
-                }
-                else if (escape != (byte)'u')
-                {
-                    output[length++] = (byte)'\\';
-                    output[length++] = escape;
-                }
-                else
-                {
-                    "\\u00"u8.CopyTo(output[length..]);
-                    output[length + 4] = HexDigits[b >> 4];
-                    output[length + 5] = HexDigits[b & 0xF];
-                    length += 6;
-                }
+        Ensure(ref buffer, length, escaped);
+        var output = buffer.AsSpan();
+        foreach (var b in rest)
+        {
+            var escape = b switch
+            {
+                (byte)'"' => (byte)'"',
+                (byte)'\\' => (byte)'\\',
+                (byte)'\n' => (byte)'n',
+                (byte)'\r' => (byte)'r',
+                (byte)'\t' => (byte)'t',
+                < 0x20 => (byte)'u',
+                _ => (byte)0,
+            };
+
+            if (escape == 0)
+            {
+                output[length++] = b;
+            }
+            else if (escape != (byte)'u')
+            {
+                output[length++] = (byte)'\\';
+                output[length++] = escape;
+            }
+            else
+            {
+                "\\u00"u8.CopyTo(output[length..]);
+                output[length + 4] = HexDigits[b >> 4];
+                output[length + 5] = HexDigits[b & 0xF];
+                length += 6;
             }
         }
-        finally
+    }
+
+    private static long Utf8Length(string value)
+    {
+        try
         {
-            ArrayPool<byte>.Shared.Return(copy);
+            return Encoding.UTF8.GetByteCount(value);
+        }
+        catch (ArgumentException)
+        {
+            // A lone surrogate (the reader refuses them, so only in principle): it becomes three bytes of U+FFFD.
+            return value.Length * 3L;
+        }
+    }
+
+    private void EnsureScratch(int size)
+    {
+        if (_scratch.Length < size)
+        {
+            _scratch = new byte[Math.Max(size, _scratch.Length * 2)];
         }
     }
 
@@ -634,12 +689,39 @@ internal sealed class XmlItemWriter
 
     private void EnsureAside(int more) => Ensure(ref _aside, _asideLength, more);
 
-    private static void Ensure(ref byte[] buffer, int length, int more)
+    /// <summary>Lets go of buffers a very large item grew, so they do not stay for the rest of the body.</summary>
+    private void Shrink()
     {
-        if (length + more > buffer.Length)
+        if (_output.Length > KeepBytes)
         {
-            Array.Resize(ref buffer, Math.Max(buffer.Length * 2, length + more));
+            _output = new byte[4096];
         }
+
+        if (_aside.Length > KeepBytes)
+        {
+            _aside = new byte[256];
+        }
+
+        if (_scratch.Length > KeepBytes)
+        {
+            _scratch = [];
+        }
+    }
+
+    private static void Ensure(ref byte[] buffer, int length, long more)
+    {
+        var needed = length + more;
+        if (needed <= buffer.Length)
+        {
+            return;
+        }
+
+        if (needed > Array.MaxLength)
+        {
+            throw new WebhookParseException($"An item of the body is too large to store: its JSON would pass {Array.MaxLength:N0} bytes.");
+        }
+
+        Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, needed), Array.MaxLength));
     }
 
     private static ReadOnlySpan<byte> HexDigits => "0123456789ABCDEF"u8;

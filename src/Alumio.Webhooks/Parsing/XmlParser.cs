@@ -115,7 +115,7 @@ public sealed class XmlParser : IStreamingParser
             return DocumentItems.ReadAsync(this, body, contentType, PatternItemSplitter.WholeDocument, cancellationToken);
         }
 
-        return SyncReadPump.RunAsync(body, stream => new Guarded(ReadItems(stream, pattern, cancellationToken)), cancellationToken, PumpThreshold);
+        return SyncReadPump.RunAsync(body, (stream, stop) => new Guarded(ReadItems(stream, pattern, stop)), cancellationToken, PumpThreshold);
     }
 
     private static T Guard<T>(Func<T> read)

@@ -203,6 +203,20 @@ public class StreamingTests
         stream.BytesRead.Should().Be(readWhenStopped).And.BeLessThan(body.Length);
     }
 
+    [Test]
+    public async Task A_large_xml_body_over_a_threshold_smaller_than_a_chunk_reads_every_item([Values(16, 100_000)] int threshold)
+    {
+        var parser = new XmlParser(XmlReadMethod.Incremental) { PumpThreshold = threshold };
+        var ids = new List<string>();
+
+        await foreach (var item in parser.ReadItemsAsync(new ChunkedStream(LargeXml(), 8192), null, ItemPattern.Parse("shipments.shipment"), CancellationToken.None))
+        {
+            ids.Add(JsonDocument.Parse(item.Utf8).RootElement.GetProperty("id").GetString()!);
+        }
+
+        ids.Should().Equal(Enumerable.Range(0, 100_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     private static byte[] LargeXml() =>
         Encoding.UTF8.GetBytes("<shipments>" + string.Concat(Enumerable.Range(0, 100_000).Select(i => $"<shipment><id>{i}</id><note>{new string('x', 40)}</note></shipment>")) + "</shipments>");
 

@@ -229,6 +229,34 @@ public class XmlItemTextTests
     }
 
     [Test]
+    public async Task Many_attributes_that_strip_to_the_same_names_keep_the_last_value_at_the_first_place()
+    {
+        var attributes = string.Concat(Enumerable.Range(0, 40).Select(n => $" p:a{n}=\"p{n}\"")) + string.Concat(Enumerable.Range(0, 40).Select(n => $" q:a{n}=\"q{n}\""));
+        var xml = $"<r xmlns:p=\"urn:p\" xmlns:q=\"urn:q\"><i{attributes}/></r>";
+        var parser = new XmlParser(new XmlParserOptions { ReadMethod = XmlReadMethod.Incremental, Namespaces = XmlNamespaceHandling.Strip });
+        var items = new List<string>();
+
+        await foreach (var item in parser.ReadItemsAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(xml)), null, Alumio.Webhooks.Splitting.ItemPattern.Parse("r.i"), CancellationToken.None))
+        {
+            items.Add(System.Text.Encoding.UTF8.GetString(item.Utf8.Span));
+        }
+
+        var names = System.Text.Json.JsonDocument.Parse(items.Single()).RootElement.EnumerateObject().Select(p => $"{p.Name}={p.Value.GetString()}");
+        names.Should().Equal(Enumerable.Range(0, 40).Select(n => $"@a{n}=q{n}"));
+    }
+
+    [Test]
+    public async Task A_long_text_full_of_characters_to_escape_comes_through_whole()
+    {
+        var text = string.Concat(Enumerable.Repeat("\"quoted\" \\ back\nline\ttab caf\u00e9 ", 5_000));
+        var xml = "<r><i a=\"1\">" + System.Security.SecurityElement.Escape(text).Replace("\n", "&#10;", StringComparison.Ordinal).Replace("\t", "&#9;", StringComparison.Ordinal) + "</i></r>";
+
+        var items = await ItemsAsync(xml, "r.i");
+
+        System.Text.Json.Nodes.JsonNode.Parse(items.Single())!["#text"]!.GetValue<string>().Should().Be(text);
+    }
+
+    [Test]
     public async Task Names_that_need_escaping_are_escaped_once_and_reused()
     {
         var items = await ItemsAsync("<r><i a\u00e9=\"1\"><n\u00e9>x</n\u00e9></i><i a\u00e9=\"2\"><n\u00e9>y</n\u00e9></i></r>", "r.i");
