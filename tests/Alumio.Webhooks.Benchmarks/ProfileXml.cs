@@ -6,8 +6,8 @@ namespace Alumio.Webhooks.Benchmarks;
 
 /// <summary>
 /// A quick in-process comparison for working on the XML path (`-- profile-xml [names]`, `ROUNDS` rounds, 6 by
-/// default): the bare reader loop, a few floors (what reading every name and value costs, without our
-/// mapping), our writer on the calling thread and the whole item path, over the same 100 MiB, alternated
+/// default, over `SIZE_MB` MiB, 100 by default): the bare reader loop, a few floors (what reading every name and value costs, without our
+/// mapping), our writer on the calling thread and the whole item path, over the same body, alternated
 /// round by round; best and median of each. Naming some cases (comma-separated parts of their names) runs
 /// only those, for a profiler. BenchmarkDotNet's XmlBenchmarks gives the recorded figures.
 /// </summary>
@@ -17,7 +17,7 @@ public static class ProfileXml
     public static void Run(string? only = null)
     {
         Only = only;
-        var body = Inputs.Xml(100);
+        var body = Inputs.Xml(int.TryParse(Environment.GetEnvironmentVariable("SIZE_MB"), out var size) ? size : 100);
         var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true, IgnoreProcessingInstructions = true, CloseInput = false };
         var rounds = int.TryParse(Environment.GetEnvironmentVariable("ROUNDS"), out var r) ? r : 6;
         for (var round = 0; round < rounds; round++)
@@ -80,7 +80,7 @@ public static class ProfileXml
         }
     }
 
-    private static readonly Dictionary<string, List<long>> Times = [];
+    private static readonly Dictionary<string, List<double>> Times = [];
 
     private static string? Only;
 
@@ -129,7 +129,7 @@ public static class ProfileXml
             Times[name] = times = [];
         }
 
-        times.Add(sw.ElapsedMilliseconds);
+        times.Add(sw.Elapsed.TotalMilliseconds);
     }
 
     public static void Report()
@@ -139,7 +139,7 @@ public static class ProfileXml
         {
             times.Sort();
             var share = bare > 0 ? $", share of bare {100.0 * bare / times[0]:F0} %" : string.Empty;
-            Console.WriteLine($"{name}: best {times[0]} ms, median {times[times.Count / 2]} ms{share}");
+            Console.WriteLine($"{name}: best {times[0]:F1} ms, median {times[times.Count / 2]:F1} ms{share}");
         }
     }
 }
