@@ -28,6 +28,12 @@ public sealed class XmlParser : IStreamingParser
     /// <summary>The deepest element nesting a body may have.</summary>
     public const int MaxDepth = 64;
 
+    /// <summary>
+    /// The most attributes one element may have (the JDK's XML processors default to the same limit). The check counts
+    /// <c>=</c> signs between two <c>&lt;</c>, so text with more of them and no markup in between is refused too.
+    /// </summary>
+    public const int MaxAttributes = 10_000;
+
     private static readonly XmlReaderSettings ReaderSettings = new()
     {
         CloseInput = false,
@@ -101,7 +107,7 @@ public sealed class XmlParser : IStreamingParser
         copy.Position = 0;
         yield return Guard(() =>
         {
-            using var reader = XmlReader.Create(copy, ReaderSettings);
+            using var reader = XmlReader.Create(new XmlAttributeGuard(copy), ReaderSettings);
             return ReadDocument(reader, cancellationToken);
         });
     }
@@ -139,7 +145,7 @@ public sealed class XmlParser : IStreamingParser
 
     private IEnumerator<ParsedItem> ReadItems(Stream stream, ItemPattern pattern, CancellationToken cancellationToken)
     {
-        using var reader = XmlReader.Create(stream, ReaderSettings);
+        using var reader = XmlReader.Create(new XmlAttributeGuard(stream), ReaderSettings);
         foreach (var item in new ItemWalker(this, reader, pattern).Read(cancellationToken))
         {
             yield return item;

@@ -257,6 +257,37 @@ public class XmlItemTextTests
     }
 
     [Test]
+    public async Task An_element_may_have_as_many_attributes_as_the_limit_and_not_one_more([Values(1, 7, 4096)] int chunk)
+    {
+        static string Xml(int attributes) => "<r><i" + string.Concat(Enumerable.Range(0, attributes).Select(n => $" a{n}=\"{n % 10}\"")) + ">x=y</i><i b=\"=\">2</i></r>";
+
+        var items = new List<string>();
+        await foreach (var item in new XmlParser(XmlReadMethod.Incremental).ReadItemsAsync(new ChunkedStream(System.Text.Encoding.UTF8.GetBytes(Xml(XmlParser.MaxAttributes - 1)), chunk), null, Alumio.Webhooks.Splitting.ItemPattern.Parse("r.i"), CancellationToken.None))
+        {
+            items.Add(System.Text.Encoding.UTF8.GetString(item.Utf8.Span));
+        }
+
+        // The text's '=' counts with the tag before it: 9,999 attributes and one in the text make the limit.
+        items.Should().HaveCount(2);
+        System.Text.Json.JsonDocument.Parse(items[0]).RootElement.EnumerateObject().Should().HaveCount(XmlParser.MaxAttributes);
+        var whole = await new XmlParser().ParseTextAsync(Xml(XmlParser.MaxAttributes - 1));
+        whole.Should().ContainSingle();
+
+        foreach (var method in new[] { XmlReadMethod.Incremental, XmlReadMethod.WholeFile })
+        {
+            var act = async () =>
+            {
+                await foreach (var item in new XmlParser(method).ReadItemsAsync(new ChunkedStream(System.Text.Encoding.UTF8.GetBytes(Xml(XmlParser.MaxAttributes)), chunk), null, Alumio.Webhooks.Splitting.ItemPattern.Parse("r.i"), CancellationToken.None))
+                {
+                    GC.KeepAlive(item);
+                }
+            };
+
+            (await act.Should().ThrowAsync<WebhookParseException>()).Which.Message.Should().Contain("more than 10,000 '=' between two tags");
+        }
+    }
+
+    [Test]
     public async Task Names_that_need_escaping_are_escaped_once_and_reused()
     {
         var items = await ItemsAsync("<r><i a\u00e9=\"1\"><n\u00e9>x</n\u00e9></i><i a\u00e9=\"2\"><n\u00e9>y</n\u00e9></i></r>", "r.i");
