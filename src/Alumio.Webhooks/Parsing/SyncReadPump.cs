@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
@@ -228,25 +228,13 @@ internal static class SyncReadPump
     private readonly record struct Chunk(byte[] Buffer, int Length);
 
     /// <summary>The worker's side of the chunk queue, as the synchronous stream the reader wants; it blocks only its own dedicated thread.</summary>
-    private sealed class ChunkStream(ChannelReader<Chunk> chunks, ConcurrentQueue<byte[]> spent, CancellationToken cancellationToken) : Stream
+    private sealed class ChunkStream(ChannelReader<Chunk> chunks, ConcurrentQueue<byte[]> spent, CancellationToken cancellationToken) : ReadOnlyStream
     {
         private Chunk _current = new([], 0);
         private int _offset;
         private bool _ended;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
+            public override int Read(Span<byte> buffer)
         {
             while (_offset == _current.Length)
             {
@@ -261,16 +249,6 @@ internal static class SyncReadPump
             _offset += count;
             return count;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -12,28 +12,10 @@ namespace Alumio.Webhooks.Parsing;
 /// attributes of the tag that starts at the first one. Text with as many <c>=</c> signs and no markup in between is
 /// refused as well; that is the price of a check that counts bytes in bulk and costs a few milliseconds per 100 MB.
 /// </remarks>
-internal sealed class XmlAttributeGuard(Stream inner) : Stream
+internal sealed class XmlAttributeGuard(Stream inner) : ReadOnlyStream
 {
     private long _offset;
     private int _sinceLessThan;
-
-    /// <inheritdoc />
-    public override bool CanRead => true;
-
-    /// <inheritdoc />
-    public override bool CanSeek => false;
-
-    /// <inheritdoc />
-    public override bool CanWrite => false;
-
-    /// <inheritdoc />
-    public override long Length => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    /// <inheritdoc />
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     /// <inheritdoc />
     public override int Read(Span<byte> buffer)
@@ -43,20 +25,6 @@ internal sealed class XmlAttributeGuard(Stream inner) : Stream
         _offset += read;
         return read;
     }
-
-    /// <inheritdoc />
-    public override void Flush()
-    {
-    }
-
-    /// <inheritdoc />
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    /// <inheritdoc />
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private void Check(ReadOnlySpan<byte> bytes)
     {

@@ -172,6 +172,7 @@ internal sealed class XmlItemWriter
         }
 
         var ordinal = 0;
+
         // With prefixes kept, the reader has already refused a repeated name: each is written as it comes.
         do
         {
@@ -180,16 +181,13 @@ internal sealed class XmlItemWriter
                 continue;
             }
 
-            if (!level.IsObject)
+            if (level.IsObject)
             {
-                WriteByte((byte)'{');
-                level.IsObject = true;
-                level.HasAttributes = true;
-                level.HasMembers = true;
+                WriteByte((byte)',');
             }
             else
             {
-                WriteByte((byte)',');
+                OpenWithAttributes(ref level);
             }
 
             WriteRaw(AttributeName(reader.Name, depth, ordinal++));
@@ -200,7 +198,7 @@ internal sealed class XmlItemWriter
         reader.MoveToElement();
     }
 
-    /// <summary>Where an attribute of the element being read has the stripped name already, or -1: a scan while there are few, then an index.</summary>
+    /// <summary>Where an attribute of the element being read has the stripped name already, or -1: a scan of the first few, then an index.</summary>
     private int FindStrippedAttribute(string name, int count)
     {
         for (var a = 0; a < Math.Min(count, ScanLimit); a++)
@@ -211,20 +209,8 @@ internal sealed class XmlItemWriter
             }
         }
 
-        if (count <= ScanLimit)
-        {
-            return -1;
-        }
-
-        if (_attributeIndex.Count == 0)
-        {
-            for (var a = ScanLimit; a < count; a++)
-            {
-                _attributeIndex[_attributes[a].Name] = a;
-            }
-        }
-
-        return _attributeIndex.TryGetValue(name, out var index) ? index : -1;
+        // Attributes past the first ScanLimit are indexed as they are added.
+        return count > ScanLimit && _attributeIndex.TryGetValue(name, out var index) ? index : -1;
     }
 
     /// <summary>With prefixes stripped, p:id and q:id are both "id": the last one wins, at the first one's place, as in WholeFile.</summary>
@@ -267,10 +253,7 @@ internal sealed class XmlItemWriter
             return;
         }
 
-        WriteByte((byte)'{');
-        level.IsObject = true;
-        level.HasAttributes = true;
-        level.HasMembers = true;
+        OpenWithAttributes(ref level);
         for (var a = 0; a < count; a++)
         {
             if (a > 0)
@@ -282,6 +265,15 @@ internal sealed class XmlItemWriter
             WriteString(_attributes[a].Value);
             _attributes[a] = default;
         }
+    }
+
+    /// <summary>Makes the element an object that starts with its attributes.</summary>
+    private void OpenWithAttributes(ref Level level)
+    {
+        WriteByte((byte)'{');
+        level.IsObject = true;
+        level.HasAttributes = true;
+        level.HasMembers = true;
     }
 
     /// <summary>Begins a child of the element at <paramref name="depth"/>, which from here on is an object, and returns its member index.</summary>
@@ -452,45 +444,43 @@ internal sealed class XmlItemWriter
         var regionLength = _length - regionStart;
         EnsureScratch(regionLength);
         var copy = _scratch;
+        _output.AsSpan(regionStart, regionLength).CopyTo(copy);
+        _length = regionStart;
+        var comma = hasAttributes;
+        for (var c = first; c < _memberCount; c++)
         {
-            _output.AsSpan(regionStart, regionLength).CopyTo(copy);
-            _length = regionStart;
-            var comma = hasAttributes;
-            for (var c = first; c < _memberCount; c++)
+            ref var member = ref _members[c];
+            if (member.Written)
             {
-                ref var member = ref _members[c];
-                if (member.Written)
-                {
-                    continue;
-                }
+                continue;
+            }
 
-                if (comma)
+            if (comma)
+            {
+                WriteByte((byte)',');
+            }
+
+            comma = true;
+            WriteRaw(_elementNames[member.NameId]);
+            if (member.NextSame < 0 && !member.AlwaysArray)
+            {
+                WriteRaw(copy.AsSpan(member.ValueStart - regionStart, member.ValueEnd - member.ValueStart));
+                continue;
+            }
+
+            WriteByte((byte)'[');
+            for (var d = c; d >= 0; d = _members[d].NextSame)
+            {
+                if (d != c)
                 {
                     WriteByte((byte)',');
                 }
 
-                comma = true;
-                WriteRaw(_elementNames[member.NameId]);
-                if (member.NextSame < 0 && !member.AlwaysArray)
-                {
-                    WriteRaw(copy.AsSpan(member.ValueStart - regionStart, member.ValueEnd - member.ValueStart));
-                    continue;
-                }
-
-                WriteByte((byte)'[');
-                for (var d = c; d >= 0; d = _members[d].NextSame)
-                {
-                    if (d != c)
-                    {
-                        WriteByte((byte)',');
-                    }
-
-                    _members[d].Written = true;
-                    WriteRaw(copy.AsSpan(_members[d].ValueStart - regionStart, _members[d].ValueEnd - _members[d].ValueStart));
-                }
-
-                WriteByte((byte)']');
+                _members[d].Written = true;
+                WriteRaw(copy.AsSpan(_members[d].ValueStart - regionStart, _members[d].ValueEnd - _members[d].ValueStart));
             }
+
+            WriteByte((byte)']');
         }
     }
 

@@ -1,25 +1,15 @@
 namespace Alumio.Webhooks.Receiving;
 
 /// <summary>Reads a body and fails with <see cref="BodyTooLargeException"/> once it passes a limit.</summary>
-internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
+internal sealed class LimitedReadStream(Stream inner, long limit) : ReadOnlyStream
 {
     private long _read;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
         get => _read;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer) => Count(inner.Read(buffer));
 
@@ -32,16 +22,6 @@ internal sealed class LimitedReadStream(Stream inner, long limit) : Stream
         var read = inner.ReadAsync(buffer, cancellationToken);
         return read.IsCompletedSuccessfully ? new ValueTask<int>(Count(read.Result)) : CountAsync(read);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     // The inner stream belongs to the request; it is not closed here.
     protected override void Dispose(bool disposing) => base.Dispose(disposing);

@@ -6,23 +6,13 @@ namespace Alumio.Webhooks.Receiving;
 /// <summary>
 /// Passes the body through to the parser and every byte, once and in order, to the request's body verifiers.
 /// </summary>
-internal sealed class VerifyingReadStream(Stream inner, IReadOnlyList<IRequestBodyVerifier> verifiers) : Stream
+internal sealed class VerifyingReadStream(Stream inner, IReadOnlyList<IRequestBodyVerifier> verifiers) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => inner.Position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -72,16 +62,6 @@ internal sealed class VerifyingReadStream(Stream inner, IReadOnlyList<IRequestBo
 
         return failure;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     // The inner stream belongs to the receiver; the verifiers are disposed by it too.
     protected override void Dispose(bool disposing) => base.Dispose(disposing);
