@@ -4,29 +4,13 @@ namespace Alumio.Webhooks.Tests.Parsing;
 /// A forward-only body that hands out at most a few bytes per read and counts what was read; with
 /// <c>failAfter</c>, its connection drops after that many bytes, as a client that goes away mid-upload.
 /// </summary>
-internal sealed class ChunkedStream(byte[] data, int chunkSize = 64, int failAfter = int.MaxValue) : Stream
+internal sealed class ChunkedStream(byte[] data, int chunkSize = 64, int failAfter = int.MaxValue) : ReadOnlyStream
 {
     private int _position;
 
     public long BytesRead => _position;
 
     public long TotalLength => data.Length;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -49,14 +33,4 @@ internal sealed class ChunkedStream(byte[] data, int chunkSize = 64, int failAft
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
