@@ -26,6 +26,9 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
     /// <summary>The columns of a task, in the order <see cref="ReadTask"/> reads them.</summary>
     private const string Columns = "id, request_id, webhook, route, entity, status, attempts, last_error, created_at, updated_at, due_at, lease_id, captures, parent_id, first_transformer";
 
+    /// <summary>How many statements the store lets Npgsql prepare on each connection, unless the connection string says.</summary>
+    internal const int AutoPrepare = 32;
+
     private const int PruneChunk = 5000;
     private static readonly TimeSpan ListenerPing = TimeSpan.FromSeconds(30);
 
@@ -43,7 +46,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
     /// <param name="options">The schema and start-up behaviour; defaults when <see langword="null"/>.</param>
     /// <param name="logger">Logs migrations; nothing is logged when <see langword="null"/>.</param>
     public PostgreSqlTaskStore(string connectionString, TimeProvider timeProvider, PostgreSqlTaskStoreOptions? options = null, ILogger<PostgreSqlTaskStore>? logger = null)
-        : this(NpgsqlDataSource.Create(connectionString ?? throw new ArgumentNullException(nameof(connectionString))), ownsDataSource: true, timeProvider, options, logger)
+        : this(CreateDataSource(connectionString ?? throw new ArgumentNullException(nameof(connectionString))), ownsDataSource: true, timeProvider, options, logger)
     {
     }
 
@@ -496,6 +499,38 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
         }
 
         _initializing.Dispose();
+    }
+
+    /// <summary>
+    /// The data source for a connection string. Unless the string says otherwise, Npgsql prepares a statement once it
+    /// has run it <c>Auto Prepare Min Usages</c> times on a connection (<see cref="AutoPrepare"/> statements per
+    /// connection): the store runs a few statements over and over (the group insert, leases, completions), and a prepared
+    /// statement is neither parsed nor planned again. A connection string that sets <c>Max Auto Prepare</c> (0 for a
+    /// connection pooler that cannot keep prepared statements) is followed as it is.
+    /// </summary>
+    internal static NpgsqlDataSource CreateDataSource(string connectionString)
+    {
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (!SetsMaxAutoPrepare(connectionString))
+        {
+            builder.ConnectionStringBuilder.MaxAutoPrepare = AutoPrepare;
+        }
+
+        return builder.Build();
+    }
+
+    private static bool SetsMaxAutoPrepare(string connectionString)
+    {
+        var keys = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys;
+        foreach (string key in keys)
+        {
+            if (string.Equals(key.Replace(" ", string.Empty, StringComparison.Ordinal), "MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How many connections claim locks may hold: the pool less the group writers and the listener.</summary>
