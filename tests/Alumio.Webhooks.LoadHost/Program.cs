@@ -4,6 +4,7 @@ using Alumio.Webhooks.Outgoing;
 //   --store memory|sqlite|postgres  --connection "<connection string>"  --schema <postgres schema>
 //   --sink http://127.0.0.1:port/base   (routes deliver to {sink}/erp and {sink}/shop; without it, deliveries succeed at once in process)
 //   --processor true|false  --retries N  --urls http://127.0.0.1:port
+//   --fresh true   (postgres: drop the schema first, so a load run starts from an empty table as a SQLite run does)
 // Endpoints: POST /bare reads the body and answers 200 (the baseline), POST /api/v1/webhook/load (JSON, header
 // validator, two routes), POST /api/v1/webhook/orders (JSON, "orders" pattern to items, two routes), the tasks API.
 var builder = WebApplication.CreateSlimBuilder(args);
@@ -40,6 +41,11 @@ switch (settings["store"] ?? "memory")
         webhooks.UseSqliteTaskStore(settings["connection"] ?? throw new InvalidOperationException("--connection is required."));
         break;
     case "postgres":
+        if (bool.Parse(settings["fresh"] ?? "false"))
+        {
+            await DropSchemaAsync(settings["connection"]!, settings["schema"] ?? "alumio");
+        }
+
         webhooks.UsePostgreSqlTaskStore(settings["connection"] ?? throw new InvalidOperationException("--connection is required."), options => options.Schema = settings["schema"] ?? "alumio");
         break;
     default:
@@ -70,6 +76,13 @@ void Sink(Alumio.Webhooks.Configuration.OutgoingBuilder outgoing, string system)
     {
         outgoing.Http(HttpMethod.Post, sink.TrimEnd('/') + "/" + system);
     }
+}
+
+static async Task DropSchemaAsync(string connectionString, string schema)
+{
+    await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+    await using var command = dataSource.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+    await command.ExecuteNonQueryAsync();
 }
 
 static async Task Bare(HttpContext context)

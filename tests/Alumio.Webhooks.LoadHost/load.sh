@@ -49,7 +49,8 @@ run_wrk() { # $1 = path; prints "requests/s p99_ms requests"
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # 1. Receiving: the processor is off, so only the receive path is measured; warm up both endpoints first.
-start_host "--processor false"
+fresh=""; if [ "$store" = postgres ]; then fresh="--fresh true"; fi # SQLite: a new file in $work
+start_host "--processor false $fresh"
 wrk -t2 -c"$connections" -d"$warmup" -s tests/Alumio.Webhooks.LoadHost/post.lua "http://127.0.0.1:$port/bare" >/dev/null
 wrk -t2 -c"$connections" -d"$warmup" -s tests/Alumio.Webhooks.LoadHost/post.lua "http://127.0.0.1:$port/api/v1/webhook/load" >/dev/null
 : >"$work/bare.txt"; : >"$work/hook.txt"
