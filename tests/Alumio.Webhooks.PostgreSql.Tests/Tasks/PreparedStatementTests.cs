@@ -4,36 +4,20 @@ using Npgsql;
 namespace Alumio.Webhooks.PostgreSql.Tests.Tasks;
 
 /// <summary>A store made from a connection string prepares the statements it runs over and over, unless told not to.</summary>
-public class PreparedStatementTests
+public class PreparedStatementTests : PostgreSqlStoreFixture
 {
-    private readonly List<string> _schemas = [];
-
-    [TearDown]
-    public async Task DropSchemas()
-    {
-        var schemas = _schemas.ToList();
-        _schemas.Clear();
-        foreach (var schema in schemas)
-        {
-            await TestDatabase.DropSchemaAsync(schema);
-        }
-    }
-
     [Test]
     public async Task Statements_the_store_runs_again_and_again_are_prepared_on_its_connections()
     {
-        await using var store = TestDatabase.CreateStore(TimeProvider.System, NewSchema());
-
-        new NpgsqlConnectionStringBuilder(store.DataSource.ConnectionString).MaxAutoPrepare.Should().Be(PostgreSqlTaskStore.AutoPrepare);
-        (await PreparedAfterReadsAsync(store)).Should().BeGreaterThan(0, "a statement run five times on a connection is prepared there");
+        new NpgsqlConnectionStringBuilder(Store.DataSource.ConnectionString).MaxAutoPrepare.Should().Be(PostgreSqlTaskStore.AutoPrepare);
+        (await PreparedAfterReadsAsync(Store)).Should().BeGreaterThan(0, "a statement run five times on a connection is prepared there");
     }
 
     [TestCase("Max Auto Prepare=0")]
     [TestCase("maxautoprepare=0")]
     public async Task A_connection_string_that_sets_Max_Auto_Prepare_is_followed(string setting)
     {
-        var connectionString = TestDatabase.ConnectionString + ";" + setting;
-        await using var store = TestDatabase.CreateStore(TimeProvider.System, NewSchema(), connectionString: connectionString);
+        var store = await OpenAnotherStoreAsync(TestDatabase.ConnectionString + ";" + setting);
 
         new NpgsqlConnectionStringBuilder(store.DataSource.ConnectionString).MaxAutoPrepare.Should().Be(0);
         (await PreparedAfterReadsAsync(store)).Should().Be(0, "a pooler that cannot keep prepared statements is told so in the connection string");
@@ -51,12 +35,5 @@ public class PreparedStatementTests
         await using var connection = await store.DataSource.OpenConnectionAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%tasks%'", connection);
         return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    private string NewSchema()
-    {
-        var schema = TestDatabase.NewSchema();
-        _schemas.Add(schema);
-        return schema;
     }
 }
