@@ -1,4 +1,5 @@
 using Alumio.Webhooks.PostgreSql.Tests.Support;
+using Alumio.Webhooks.Tasks;
 using Npgsql;
 
 namespace Alumio.Webhooks.PostgreSql.Tests.Tasks;
@@ -23,6 +24,37 @@ public class PreparedStatementTests : PostgreSqlStoreFixture
         (await PreparedAfterReadsAsync(store)).Should().Be(0, "a pooler that cannot keep prepared statements is told so in the connection string");
     }
 
+    [Test]
+    public async Task Commits_go_on_storing_and_notifying_once_their_statements_are_prepared()
+    {
+        var listener = await OpenAnotherStoreAsync();
+        var notifications = 0;
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = new CancellationTokenSource();
+        var listen = listener.ListenAsync(() => Interlocked.Increment(ref notifications), listening.SetResult, stop.Token);
+        await listening.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // One after another, so each is a group of its own: the group insert and the notification run twelve times.
+        var ids = new List<Guid>();
+        for (var commit = 0; commit < 12; commit++)
+        {
+            var now = Time.GetUtcNow();
+            WebhookTask[] tasks = [NewTask(now), NewTask(now)];
+            ids.AddRange(tasks.Select(task => task.Id));
+            await Store.AddAsync(tasks, CancellationToken.None);
+        }
+
+        await Eventually.Async(() => Volatile.Read(ref notifications) == 12, "every commit notifies, the prepared ones too");
+        foreach (var id in ids)
+        {
+            (await Store.GetAsync(id, CancellationToken.None)).Should().NotBeNull();
+        }
+
+        await stop.CancelAsync();
+        var stopped = async () => await listen;
+        await stopped.Should().ThrowAsync<OperationCanceledException>();
+    }
+
     /// <summary>Reads through the store often enough for any statement to qualify, then counts what its connections prepared.</summary>
     private static async Task<long> PreparedAfterReadsAsync(PostgreSqlTaskStore store)
     {
@@ -36,4 +68,7 @@ public class PreparedStatementTests : PostgreSqlStoreFixture
         await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%tasks%'", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
+
+    private static WebhookTask NewTask(DateTimeOffset now) =>
+        new(Guid.CreateVersion7(now), "r1", "hook", "r", "{}"u8.ToArray(), WebhookTaskStatus.New, 0, null, now, now);
 }
