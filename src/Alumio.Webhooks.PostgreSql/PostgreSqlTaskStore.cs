@@ -41,7 +41,7 @@ public sealed class PostgreSqlTaskStore : ITaskStore, IAsyncDisposable
     private int _disposed;
 
     /// <summary>Initializes a new instance of the <see cref="PostgreSqlTaskStore"/> class that connects with a connection string.</summary>
-    /// <param name="connectionString">The Npgsql connection string. Group commit uses up to two pooled connections; a batch that claims an idempotency key or streams a large request holds one more until it ends: size <c>Maximum Pool Size</c> for those requests in flight.</param>
+    /// <param name="connectionString">The Npgsql connection string. Group commit uses up to two pooled connections; a batch that claims an idempotency key or streams a large request holds one more until it ends: size <c>Maximum Pool Size</c> for those requests in flight. Unless it sets <c>Max Auto Prepare</c>, the store sets it to 32, so the statements it runs again and again are prepared (set <c>Max Auto Prepare=0</c> behind a pooler that cannot keep prepared statements).</param>
     /// <param name="timeProvider">The clock used for leases, retries and idempotency windows.</param>
     /// <param name="options">The schema and start-up behaviour; defaults when <see langword="null"/>.</param>
     /// <param name="logger">Logs migrations; nothing is logged when <see langword="null"/>.</param>

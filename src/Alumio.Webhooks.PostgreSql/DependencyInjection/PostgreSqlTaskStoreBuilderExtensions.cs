@@ -17,7 +17,7 @@ public static class PostgreSqlTaskStoreBuilderExtensions
     /// unless turned off, listens for tasks other instances store. Calling it again replaces the earlier settings.
     /// </summary>
     /// <param name="builder">The builder from <c>AddAlumioWebhooks</c>.</param>
-    /// <param name="connectionString">The Npgsql connection string; never logged.</param>
+    /// <param name="connectionString">The Npgsql connection string; never logged. Unless it sets <c>Max Auto Prepare</c>, the store sets it to 32 (prepared statements).</param>
     /// <param name="configure">Changes the schema, start-up and listening settings.</param>
     /// <returns>The builder.</returns>
     public static AlumioWebhooksBuilder UsePostgreSqlTaskStore(this AlumioWebhooksBuilder builder, string connectionString, Action<PostgreSqlTaskStoreOptions>? configure = null)
