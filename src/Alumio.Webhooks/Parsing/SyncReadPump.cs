@@ -234,7 +234,7 @@ internal static class SyncReadPump
         private int _offset;
         private bool _ended;
 
-            public override int Read(Span<byte> buffer)
+        public override int Read(Span<byte> buffer)
         {
             while (_offset == _current.Length)
             {
