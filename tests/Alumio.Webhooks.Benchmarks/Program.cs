@@ -15,6 +15,12 @@ if (args.Length > 0 && args[0] == "profile-json")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "profile-secrets")
+{
+    ProfileSecrets.Run();
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "count")
 {
     await CountItems.RunAsync();

@@ -14,10 +14,17 @@ namespace Alumio.Webhooks.Benchmarks;
 /// </summary>
 public class SecretComparisonBenchmarks
 {
-    private const string Secret = "VerySecret-0123456789abcdef0123456789abcdef";
+    /// <summary>The secret the candidates are made from.</summary>
+    public const string Secret = "VerySecret-0123456789abcdef0123456789abcdef";
+
+    /// <summary>The second accepted value, as during a rotation.</summary>
+    public const string OldSecret = "OldSecret-fedcba9876543210";
+
+    /// <summary>The candidates presented, by name.</summary>
+    public static readonly string[] Candidates = ["right", "first byte wrong", "last byte wrong", "shorter"];
     private static readonly byte[] Body = Encoding.UTF8.GetBytes(new string('x', 1024));
 
-    private readonly HeaderRequestValidator _header = new("X-Alumio-Auth", [Secret, "OldSecret-fedcba9876543210"]);
+    private readonly HeaderRequestValidator _header = new("X-Alumio-Auth", [Secret, OldSecret]);
     private readonly HmacSignatureValidator _github = HmacSignatureValidator.GitHub(["github-secret"]);
     private HeaderOnlyRequest _request = null!;
 
@@ -25,16 +32,26 @@ public class SecretComparisonBenchmarks
     [Params("right", "first byte wrong", "last byte wrong", "shorter")]
     public string Candidate { get; set; } = "right";
 
+    /// <summary>The header value presented as a candidate.</summary>
+    public static string Token(string candidate) => candidate switch
+    {
+        "first byte wrong" => "X" + Secret[1..],
+        "last byte wrong" => Secret[..^1] + "X",
+        "shorter" => Secret[..^10],
+        _ => Secret,
+    };
+
     [GlobalSetup]
     public void Setup()
     {
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData("github-secret"u8, Body));
-        (string token, string hmac) = Candidate switch
+        var token = Token(Candidate);
+        var hmac = Candidate switch
         {
-            "first byte wrong" => ("X" + Secret[1..], Flip(signature, 0)),
-            "last byte wrong" => (Secret[..^1] + "X", Flip(signature, signature.Length - 1)),
-            "shorter" => (Secret[..^10], signature[..^10]),
-            _ => (Secret, signature),
+            "first byte wrong" => Flip(signature, 0),
+            "last byte wrong" => Flip(signature, signature.Length - 1),
+            "shorter" => signature[..^10],
+            _ => signature,
         };
         _request = new HeaderOnlyRequest(new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
         {

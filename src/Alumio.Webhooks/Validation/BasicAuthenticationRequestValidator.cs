@@ -13,8 +13,8 @@ public sealed class BasicAuthenticationRequestValidator : IRequestValidator
 {
     private const string Scheme = "Basic ";
 
-    private readonly byte[] _usernameHash;
-    private readonly byte[] _passwordHash;
+    private readonly SecretComparer _username;
+    private readonly SecretComparer _password;
 
     /// <summary>Initializes a new instance of the <see cref="BasicAuthenticationRequestValidator"/> class.</summary>
     /// <param name="username">The accepted username; it may not contain a colon.</param>
@@ -28,8 +28,8 @@ public sealed class BasicAuthenticationRequestValidator : IRequestValidator
             throw new ArgumentException("The username may not contain a colon.", nameof(username));
         }
 
-        _usernameHash = SecretComparer.Hash(username);
-        _passwordHash = SecretComparer.Hash(password);
+        _username = SecretComparer.Create([username], nameof(username));
+        _password = SecretComparer.Create([password], nameof(password));
     }
 
     /// <inheritdoc />
@@ -42,8 +42,7 @@ public sealed class BasicAuthenticationRequestValidator : IRequestValidator
         if (TryReadCredentials(authorization, out var username, out var password))
         {
             // '&', not '&&': both are always compared.
-            matches = CryptographicOperations.FixedTimeEquals(SecretComparer.Hash(username), _usernameHash)
-                & CryptographicOperations.FixedTimeEquals(SecretComparer.Hash(password), _passwordHash);
+            matches = _username.MatchesAny(username) & _password.MatchesAny(password);
         }
 
         return ValueTask.FromResult(matches ? RequestValidationResult.Success : RequestValidationResult.Fail(401, HeaderRequestValidator.WrongTokenDetail));

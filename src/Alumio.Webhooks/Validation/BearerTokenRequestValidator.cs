@@ -10,7 +10,7 @@ public sealed class BearerTokenRequestValidator : IRequestValidator
 {
     private const string Scheme = "Bearer ";
 
-    private readonly byte[][] _expectedHashes;
+    private readonly SecretComparer _accepted;
 
     /// <summary>Initializes a new instance of the <see cref="BearerTokenRequestValidator"/> class.</summary>
     /// <param name="token">The accepted token.</param>
@@ -23,7 +23,7 @@ public sealed class BearerTokenRequestValidator : IRequestValidator
     /// <param name="tokens">The accepted tokens; at least one, none empty.</param>
     public BearerTokenRequestValidator(IEnumerable<string> tokens)
     {
-        _expectedHashes = SecretComparer.HashAll(tokens, nameof(tokens));
+        _accepted = SecretComparer.Create(tokens, nameof(tokens));
     }
 
     /// <inheritdoc />
@@ -33,7 +33,7 @@ public sealed class BearerTokenRequestValidator : IRequestValidator
 
         var authorization = SecretComparer.Single(request.TryGetHeader("Authorization", out var values), values);
         var token = authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? authorization[Scheme.Length..] : string.Empty;
-        var matches = SecretComparer.MatchesAny(token, _expectedHashes);
+        var matches = _accepted.MatchesAny(token);
         return ValueTask.FromResult(matches ? RequestValidationResult.Success : RequestValidationResult.Fail(401, HeaderRequestValidator.WrongTokenDetail));
     }
 }

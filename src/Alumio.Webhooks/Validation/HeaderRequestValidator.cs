@@ -17,7 +17,7 @@ public sealed class HeaderRequestValidator : IRequestValidator
     internal const RegexOptions PatternOptions = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 
     private readonly string _header;
-    private readonly byte[][]? _expectedHashes;
+    private readonly SecretComparer? _accepted;
     private readonly Regex? _pattern;
 
     /// <summary>Initializes a new instance of the <see cref="HeaderRequestValidator"/> class.</summary>
@@ -36,7 +36,7 @@ public sealed class HeaderRequestValidator : IRequestValidator
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(header);
         _header = header;
-        _expectedHashes = SecretComparer.HashAll(values, nameof(values));
+        _accepted = SecretComparer.Create(values, nameof(values));
     }
 
     /// <summary>Initializes a new instance of the <see cref="HeaderRequestValidator"/> class that accepts a header matching a pattern.</summary>
@@ -97,7 +97,7 @@ public sealed class HeaderRequestValidator : IRequestValidator
         }
         else
         {
-            matches = SecretComparer.MatchesAny(SecretComparer.Single(found, values), _expectedHashes!);
+            matches = _accepted!.MatchesAny(SecretComparer.Single(found, values));
         }
 
         return ValueTask.FromResult(matches ? RequestValidationResult.Success : RequestValidationResult.Fail(401, WrongTokenDetail));

@@ -9,7 +9,7 @@ namespace Alumio.Webhooks.Validation;
 /// <remarks>A token in the URL ends up in access logs and proxies; prefer a header when the sender can send one.</remarks>
 public sealed class QueryRequestValidator : IRequestValidator
 {
-    private readonly byte[][] _expectedHashes;
+    private readonly SecretComparer _accepted;
 
     /// <summary>Initializes a new instance of the <see cref="QueryRequestValidator"/> class.</summary>
     /// <param name="name">The query parameter's name, for example <c>token</c>; matched case-sensitively.</param>
@@ -26,7 +26,7 @@ public sealed class QueryRequestValidator : IRequestValidator
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
-        _expectedHashes = SecretComparer.HashAll(values, nameof(values));
+        _accepted = SecretComparer.Create(values, nameof(values));
     }
 
     /// <summary>Gets the name of the query parameter that is checked.</summary>
@@ -38,7 +38,7 @@ public sealed class QueryRequestValidator : IRequestValidator
         ArgumentNullException.ThrowIfNull(request);
 
         var found = request.TryGetQuery(Name, out var values);
-        var matches = SecretComparer.MatchesAny(SecretComparer.Single(found, values), _expectedHashes);
+        var matches = _accepted.MatchesAny(SecretComparer.Single(found, values));
         return ValueTask.FromResult(matches ? RequestValidationResult.Success : RequestValidationResult.Fail(401, HeaderRequestValidator.WrongTokenDetail));
     }
 }
