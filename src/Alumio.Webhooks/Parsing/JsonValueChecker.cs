@@ -21,10 +21,12 @@ internal sealed class JsonValueChecker
 
     private (int Start, int Length)[] _names = new (int, int)[16];
     private Level[] _levels = new Level[8];
+    private HashSet<string>?[] _sets = new HashSet<string>?[8];
     private byte[] _arena = new byte[256];
     private int _nameCount;
     private int _levelCount;
     private int _arenaLength;
+    private Problem? _problem;
 
     /// <summary>Checks one complete JSON value, already known to be valid and no deeper than <see cref="JsonParser.MaxDepth"/>.</summary>
     /// <param name="json">The value's UTF-8 text.</param>
@@ -50,37 +52,56 @@ internal sealed class JsonValueChecker
         _levelCount = 0;
         _arenaLength = 0;
         problem = null;
-        var depth = reader.CurrentDepth;
+
+        // Objects and arrays open within the value: the value ends with the token that brings this back to 0.
+        var open = 0;
         while (true)
         {
+            var ok = true;
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartObject:
                     if (_levelCount == _levels.Length)
                     {
                         Array.Resize(ref _levels, _levels.Length * 2);
+                        Array.Resize(ref _sets, _levels.Length);
                     }
 
-                    _levels[_levelCount++] = new Level(_nameCount, _arenaLength, null);
+                    _levels[_levelCount++] = new Level(_nameCount, _arenaLength);
+                    open++;
+                    break;
+
+                case JsonTokenType.StartArray:
+                    open++;
                     break;
 
                 case JsonTokenType.EndObject:
                     var level = _levels[--_levelCount];
-                    _levels[_levelCount] = default;
                     _nameCount = level.FirstName;
                     _arenaLength = level.ArenaStart;
+                    open--;
+                    break;
+
+                case JsonTokenType.EndArray:
+                    open--;
                     break;
 
                 case JsonTokenType.PropertyName:
-                    problem = AddName(ref reader);
+                    ok = AddName(ref reader);
                     break;
 
                 case JsonTokenType.String when reader.ValueIsEscaped && MayEscapeSurrogate(ref reader):
-                    problem = CheckString(ref reader);
+                    ok = CheckString(ref reader);
                     break;
             }
 
-            if (problem is not null || (reader.CurrentDepth == depth && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.StartArray)))
+            if (!ok)
+            {
+                problem = _problem;
+                return true;
+            }
+
+            if (open == 0)
             {
                 return true;
             }
@@ -116,17 +137,24 @@ internal sealed class JsonValueChecker
         return false;
     }
 
-    private static Problem LoneSurrogate(ref Utf8JsonReader reader) =>
-        new(reader.TokenStartIndex, "a string escapes half a surrogate pair (\\uD800 to \\uDFFF without its other half), which is no text");
+    /// <summary>One of 64 bits for a name, from its length and its first and last bytes.</summary>
+    private static ulong BitOf(ReadOnlySpan<byte> name) =>
+        1UL << (int)((((uint)name.Length * 31) + (name.IsEmpty ? 0u : ((uint)name[0] * 7) + name[^1])) & 63);
 
-    private Problem? CheckString(ref Utf8JsonReader reader)
+    private bool LoneSurrogate(ref Utf8JsonReader reader)
+    {
+        _problem = new Problem(reader.TokenStartIndex, "a string escapes half a surrogate pair (\\uD800 to \\uDFFF without its other half), which is no text");
+        return false;
+    }
+
+    private bool CheckString(ref Utf8JsonReader reader)
     {
         // Unescaped into the free end of the arena, which is not kept.
         var span = Reserve(ref reader);
         try
         {
             reader.CopyString(span);
-            return null;
+            return true;
         }
         catch (InvalidOperationException)
         {
@@ -134,40 +162,44 @@ internal sealed class JsonValueChecker
         }
     }
 
-    private Problem? AddName(ref Utf8JsonReader reader)
+    /// <summary>Adds a property name to the innermost open object; <see langword="false"/> (and the problem) when it is there already.</summary>
+    private bool AddName(ref Utf8JsonReader reader)
     {
-        int length;
+        ReadOnlySpan<byte> name;
+        bool inArena;
         if (!reader.ValueIsEscaped && !reader.HasValueSequence)
         {
-            var raw = reader.ValueSpan;
-            raw.CopyTo(Reserve(ref reader));
-            length = raw.Length;
+            // Most names: compared where they are, copied only once known to be new.
+            name = reader.ValueSpan;
+            inArena = false;
         }
         else
         {
+            var free = Reserve(checked((int)(reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length)));
             try
             {
-                length = reader.CopyString(Reserve(ref reader));
+                name = free[..reader.CopyString(free)];
             }
             catch (InvalidOperationException)
             {
                 return LoneSurrogate(ref reader);
             }
+
+            inArena = true;
         }
 
         ref var level = ref _levels[_levelCount - 1];
-        var name = _arena.AsSpan(_arenaLength, length);
-        var count = _nameCount - level.FirstName;
-        bool duplicate;
-        if (count < LinearNames)
+        if (_nameCount - level.FirstName < LinearNames)
         {
-            duplicate = false;
-            var bit = 1UL << (int)((((uint)name.Length * 31) + (name.IsEmpty ? 0u : (uint)name[0] * 7 + name[^1])) & 63);
+            var bit = BitOf(name);
             if ((level.Seen & bit) != 0)
             {
-                for (var i = level.FirstName; i < _nameCount && !duplicate; i++)
+                for (var i = level.FirstName; i < _nameCount; i++)
                 {
-                    duplicate = name.SequenceEqual(_arena.AsSpan(_names[i].Start, _names[i].Length));
+                    if (name.SequenceEqual(_arena.AsSpan(_names[i].Start, _names[i].Length)))
+                    {
+                        return Duplicate(ref reader, name);
+                    }
                 }
             }
 
@@ -175,27 +207,30 @@ internal sealed class JsonValueChecker
         }
         else
         {
-            if (level.Names is null)
+            var names = _sets[_levelCount - 1];
+            if (!level.HasSet)
             {
-                level.Names = new HashSet<string>(StringComparer.Ordinal);
+                // The first name past the linear ones: the names so far go into the level's set.
+                names ??= _sets[_levelCount - 1] = new HashSet<string>(StringComparer.Ordinal);
+                names.Clear();
                 for (var i = level.FirstName; i < _nameCount; i++)
                 {
-                    level.Names.Add(Encoding.UTF8.GetString(_arena, _names[i].Start, _names[i].Length));
+                    names.Add(Encoding.UTF8.GetString(_arena, _names[i].Start, _names[i].Length));
                 }
+
+                level.HasSet = true;
             }
 
-            duplicate = !level.Names.Add(Encoding.UTF8.GetString(name));
+            if (!names!.Add(Encoding.UTF8.GetString(name)))
+            {
+                return Duplicate(ref reader, name);
+            }
         }
 
-        if (duplicate)
+        // Kept for the names that follow in the same object.
+        if (!inArena)
         {
-            var text = Encoding.UTF8.GetString(name);
-            if (text.Length > MaxNameInMessage)
-            {
-                text = text[..MaxNameInMessage] + "...";
-            }
-
-            return new Problem(reader.TokenStartIndex, $"an object names the property '{text}' twice");
+            name.CopyTo(Reserve(name.Length));
         }
 
         if (_nameCount == _names.Length)
@@ -203,15 +238,30 @@ internal sealed class JsonValueChecker
             Array.Resize(ref _names, _names.Length * 2);
         }
 
-        _names[_nameCount++] = (_arenaLength, length);
-        _arenaLength += length;
-        return null;
+        _names[_nameCount++] = (_arenaLength, name.Length);
+        _arenaLength += name.Length;
+        return true;
+    }
+
+    private bool Duplicate(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        var text = Encoding.UTF8.GetString(name);
+        if (text.Length > MaxNameInMessage)
+        {
+            text = text[..MaxNameInMessage] + "...";
+        }
+
+        _problem = new Problem(reader.TokenStartIndex, $"an object names the property '{text}' twice");
+        return false;
     }
 
     /// <summary>Makes room at the end of the arena for the current token's unescaped value.</summary>
-    private Span<byte> Reserve(ref Utf8JsonReader reader)
+    private Span<byte> Reserve(ref Utf8JsonReader reader) =>
+        Reserve(checked((int)(reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length)));
+
+    /// <summary>Makes room for <paramref name="needed"/> bytes at the end of the arena.</summary>
+    private Span<byte> Reserve(int needed)
     {
-        var needed = checked((int)(reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length));
         if (_arena.Length - _arenaLength < needed)
         {
             Array.Resize(ref _arena, Math.Max(_arena.Length * 2, _arenaLength + needed));
@@ -225,16 +275,20 @@ internal sealed class JsonValueChecker
     /// <param name="Description">What is wrong, to follow "not valid JSON: ".</param>
     internal readonly record struct Problem(long Offset, string Description);
 
-    /// <summary>An open object: where its names start in the list and the arena, and a hash set of them once it has many.</summary>
-    private struct Level(int firstName, int arenaStart, HashSet<string>? names)
+    /// <summary>
+    /// An open object: where its names start in the list and the arena, a bit per name hash seen, and whether its names
+    /// are in its set (in <see cref="_sets"/>, at the same index) once it has many. Values only, so opening and closing an
+    /// object writes no reference.
+    /// </summary>
+    private struct Level(int firstName, int arenaStart)
     {
-        public int FirstName { get; } = firstName;
+        public readonly int FirstName = firstName;
 
-        public int ArenaStart { get; } = arenaStart;
-
-        public HashSet<string>? Names { get; set; } = names;
+        public readonly int ArenaStart = arenaStart;
 
         /// <summary>One bit per name hash seen in this object: a name whose bit is clear needs no comparison.</summary>
-        public ulong Seen { get; set; }
+        public ulong Seen;
+
+        public bool HasSet;
     }
 }
