@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using Alumio.Webhooks.Parsing;
 
 namespace Alumio.Webhooks.Tests.Parsing;
@@ -55,5 +56,108 @@ public class JsonValueCheckerTests
         var problem = _checker.Check(Encoding.UTF8.GetBytes($"{{\"{name}\":1,\"{name}\":2}}"));
 
         problem!.Value.Description.Should().Be($"an object names the property '{new string('n', 100)}...' twice");
+    }
+
+    [Test]
+    public void Duplicates_are_found_as_a_reference_over_JsonDocument_finds_them()
+    {
+        // Random nested values over a small alphabet of names, some spelled with escapes, some objects past the
+        // linear limit: whether the checker finds a duplicate must agree with a plain walk over the parsed document.
+        var random = new Random(20261201);
+        var found = 0;
+        for (var round = 0; round < 2_000; round++)
+        {
+            var json = new StringBuilder();
+            RandomValue(random, json, depth: 0);
+            var bytes = Encoding.UTF8.GetBytes(json.ToString());
+            using var document = JsonDocument.Parse(bytes);
+            var expected = HasDuplicate(document.RootElement);
+
+            var problem = _checker.Check(bytes);
+
+            (problem is not null).Should().Be(expected, json.ToString());
+            if (problem is { } p)
+            {
+                p.Description.Should().StartWith("an object names the property '");
+                found++;
+            }
+        }
+
+        found.Should().BeInRange(200, 1_800, "the generator should make both kinds of value");
+    }
+
+    private static void RandomValue(Random random, StringBuilder json, int depth)
+    {
+        var kind = depth >= 4 ? 2 : random.Next(4);
+        if (kind == 0)
+        {
+            // Past 32 names the checker keeps a set: those objects have distinct names but, half the time, the last.
+            var many = random.Next(10) == 0;
+            var names = many ? 34 + random.Next(8) : random.Next(6);
+            var distinct = Enumerable.Range(0, 60).OrderBy(_ => random.Next()).Select(i => $"k{i}").Take(names).ToArray();
+            if (many && random.Next(2) == 0)
+            {
+                distinct[^1] = distinct[random.Next(names - 1)];
+            }
+
+            json.Append('{');
+            for (var i = 0; i < names; i++)
+            {
+                if (i > 0)
+                {
+                    json.Append(',');
+                }
+
+                // Few names otherwise, so that repeats happen; the same name sometimes written with an escape.
+                var name = many ? distinct[i] : ((char)('a' + random.Next(5))).ToString() + (random.Next(3) == 0 ? "x" : string.Empty);
+                var written = random.Next(4) == 0 ? $"\\u{(int)name[0]:x4}{name[1..]}" : name;
+                json.Append('"').Append(written).Append("\":");
+                RandomValue(random, json, depth + 1);
+            }
+
+            json.Append('}');
+        }
+        else if (kind == 1)
+        {
+            json.Append('[');
+            var count = random.Next(4);
+            for (var i = 0; i < count; i++)
+            {
+                if (i > 0)
+                {
+                    json.Append(',');
+                }
+
+                RandomValue(random, json, depth + 1);
+            }
+
+            json.Append(']');
+        }
+        else
+        {
+            json.Append(random.Next(3) switch { 0 => "1", 1 => "\"s\"", _ => "null" });
+        }
+    }
+
+    private static bool HasDuplicate(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (!seen.Add(property.Name) || HasDuplicate(property.Value))
+                    {
+                        return true;
+                    }
+                }
+
+                return false;
+            case JsonValueKind.Array:
+                return element.EnumerateArray().Any(HasDuplicate);
+            default:
+                return false;
+        }
     }
 }
