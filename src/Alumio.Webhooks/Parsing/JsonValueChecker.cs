@@ -18,6 +18,7 @@ internal sealed class JsonValueChecker
 {
     private const int LinearNames = 32;
     private const int MaxNameInMessage = 100;
+    private const int MaxReusedSetCapacity = 1024;
 
     private (int Start, int Length)[] _names = new (int, int)[16];
     private Level[] _levels = new Level[8];
@@ -210,8 +211,13 @@ internal sealed class JsonValueChecker
             var names = _sets[_levelCount - 1];
             if (!level.HasSet)
             {
-                // The first name past the linear ones: the names so far go into the level's set.
-                names ??= _sets[_levelCount - 1] = new HashSet<string>(StringComparer.Ordinal);
+                // The first name past the linear ones: the names so far go into the level's set. A set is reused only
+                // while small: clearing one sized for a huge earlier object would cost every later object as much.
+                if (names is null || names.EnsureCapacity(0) > MaxReusedSetCapacity)
+                {
+                    names = _sets[_levelCount - 1] = new HashSet<string>(StringComparer.Ordinal);
+                }
+
                 names.Clear();
                 for (var i = level.FirstName; i < _nameCount; i++)
                 {

@@ -49,6 +49,28 @@ public class JsonValueCheckerTests
     }
 
     [Test]
+    public void Many_objects_of_many_names_after_a_huge_one_cost_linear_time()
+    {
+        // One object of a million names, then 100,000 siblings of 33 names each: each sibling needs a set of names, and
+        // must not pay for clearing one sized for the huge object (some 440 GB of memory writes in all).
+        var json = new StringBuilder("[{");
+        json.AppendJoin(",", Enumerable.Range(0, 1_000_000).Select(i => $"\"k{i}\":0")).Append('}');
+        var small = "{" + string.Join(",", Enumerable.Range(0, 33).Select(i => $"\"s{i}\":0")) + "}";
+        for (var i = 0; i < 100_000; i++)
+        {
+            json.Append(',').Append(small);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(json.Append(']').ToString());
+        var time = Stopwatch.StartNew();
+
+        var problem = _checker.Check(bytes);
+
+        problem.Should().BeNull();
+        time.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+    }
+
+    [Test]
     public void A_long_duplicate_name_is_cut_short_in_the_description()
     {
         var name = new string('n', 500);
