@@ -151,7 +151,7 @@ internal sealed class JsonValueChecker
     private bool CheckString(ref Utf8JsonReader reader)
     {
         // Unescaped into the free end of the arena, which is not kept.
-        var span = Reserve(ref reader);
+        var span = Reserve(ValueLength(ref reader));
         try
         {
             reader.CopyString(span);
@@ -176,7 +176,7 @@ internal sealed class JsonValueChecker
         }
         else
         {
-            var free = Reserve(checked((int)(reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length)));
+            var free = Reserve(ValueLength(ref reader));
             try
             {
                 name = free[..reader.CopyString(free)];
@@ -261,9 +261,9 @@ internal sealed class JsonValueChecker
         return false;
     }
 
-    /// <summary>Makes room at the end of the arena for the current token's unescaped value.</summary>
-    private Span<byte> Reserve(ref Utf8JsonReader reader) =>
-        Reserve(checked((int)(reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length)));
+    /// <summary>The length of the current token's raw value, which its unescaped value does not exceed.</summary>
+    private static int ValueLength(ref Utf8JsonReader reader) =>
+        checked((int)(reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length));
 
     /// <summary>Makes room for <paramref name="needed"/> bytes at the end of the arena.</summary>
     private Span<byte> Reserve(int needed)
