@@ -7,15 +7,15 @@ namespace Alumio.Webhooks.Tasks;
 /// once at start-up.
 /// </summary>
 /// <remarks>
-/// Tasks are held in a hash table, their ids in an ascending array for listing, and the queue of due tasks in an
-/// ascending array for committed tasks plus a sorted set for leases and retries. So a stored task costs the garbage
-/// collector one object of its own (the task; its entity and request id are shared), and a commit holds the lock
-/// only for a few array writes, without allocating.
+/// Tasks are held as values in a table by id (<see cref="InMemoryTaskTable"/>), their ids in an ascending array for
+/// listing, and the queue of due tasks in an ascending array for committed tasks plus a sorted set for leases and
+/// retries. So a stored task costs the garbage collector no object of its own (only its entity, shared by the tasks
+/// of one item, stays one), and a commit holds the lock only for a few array writes.
 /// </remarks>
 public sealed class InMemoryTaskStore : ITaskStore
 {
     private readonly Lock _gate = new();
-    private readonly Dictionary<Guid, WebhookTask> _tasks = [];
+    private readonly InMemoryTaskTable _tasks = new();
     private readonly SortedIds _ids = new();
     private readonly DueQueue _due = new();
     private readonly Dictionary<Guid, List<TaskAttempt>> _attempts = [];
