@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Alumio.Webhooks.Tasks;
 
 /// <summary>
@@ -29,23 +31,7 @@ internal sealed class InMemoryTaskTable
     public WebhookTask this[Guid id]
     {
         get => _index.TryGetValue(id, out var slot) ? Read(slot) : throw new KeyNotFoundException($"No task with id {id} is kept.");
-        set
-        {
-            ArgumentNullException.ThrowIfNull(value);
-            if (value.Id != id)
-            {
-                throw new ArgumentException("The task's id differs from the key.", nameof(value));
-            }
-
-            if (_index.TryGetValue(id, out var slot))
-            {
-                Write(slot, value);
-            }
-            else
-            {
-                Add(id, value);
-            }
-        }
+        set => Put(id, value, replace: true);
     }
 
     public bool ContainsKey(Guid id) => _index.ContainsKey(id);
@@ -64,47 +50,14 @@ internal sealed class InMemoryTaskTable
 
     public WebhookTask? GetValueOrDefault(Guid id) => TryGetValue(id, out var task) ? task : null;
 
-    public bool TryAdd(Guid id, WebhookTask task)
-    {
-        if (_index.ContainsKey(id))
-        {
-            return false;
-        }
-
-        Add(id, task);
-        return true;
-    }
+    public bool TryAdd(Guid id, WebhookTask task) => Put(id, task, replace: false);
 
     public void Add(Guid id, WebhookTask task)
     {
-        ArgumentNullException.ThrowIfNull(task);
-        if (task.Id != id)
-        {
-            throw new ArgumentException("The task's id differs from the key.", nameof(task));
-        }
-
-        if (_index.ContainsKey(id))
+        if (!Put(id, task, replace: false))
         {
             throw new ArgumentException($"A task with id {id} is kept already.", nameof(id));
         }
-
-        int slot;
-        if (_free.Count > 0)
-        {
-            slot = _free.Pop();
-        }
-        else
-        {
-            if (_used == _chunks.Count * ChunkSize)
-            {
-                _chunks.Add(new Slot[ChunkSize]);
-            }
-
-            slot = _used++;
-        }
-
-        Write(slot, task);
-        _index.Add(id, slot);
     }
 
     public bool Remove(Guid id)
@@ -117,6 +70,43 @@ internal sealed class InMemoryTaskTable
         // Cleared, so the entity and strings it held can be collected; the slot is used again.
         SlotAt(slot) = default;
         _free.Push(slot);
+        return true;
+    }
+
+    /// <summary>Writes a task into its slot, taking a new one when its id is new; one lookup of the id.</summary>
+    /// <returns><see langword="false"/> when the id is kept already and <paramref name="replace"/> is not set.</returns>
+    private bool Put(Guid id, WebhookTask task, bool replace)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (task.Id != id)
+        {
+            throw new ArgumentException("The task's id differs from the key.", nameof(task));
+        }
+
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_index, id, out var exists);
+        if (exists && !replace)
+        {
+            return false;
+        }
+
+        if (!exists)
+        {
+            if (_free.Count > 0)
+            {
+                slot = _free.Pop();
+            }
+            else
+            {
+                if (_used == _chunks.Count * ChunkSize)
+                {
+                    _chunks.Add(new Slot[ChunkSize]);
+                }
+
+                slot = _used++;
+            }
+        }
+
+        Write(slot, task);
         return true;
     }
 
